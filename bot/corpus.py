@@ -1,0 +1,249 @@
+"""Loading a corpus: a folder of .txt/.md files and/or .jsonl(.gz) files, with their metadata.
+
+Metadata comes from a `sources.toml` beside the files (a table per file name), from front matter
+at the top of a .txt/.md file (`---` lines around `key: value` lines), or from a .jsonl line's own
+fields. Files are only read, never changed. A problem with one file (empty, not UTF-8, broken
+metadata, a bad .jsonl line) is reported with its file and line, and the rest still loads.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from .model import Source
+from .segment import Heading, Sentence, segment
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+METADATA_FILE = "sources.toml"
+META_FIELDS = ("id", "title", "author", "publisher", "date", "url", "kind", "disclosure")
+_FRONT_MATTER_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+
+
+class CorpusError(Exception):
+    """The corpus cannot be used at all (no such folder, nothing usable in it)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Document:
+    source: Source
+    text: str
+    sentences: list[Sentence]
+    headings: list[Heading]
+
+
+@dataclass
+class Corpus:
+    root: Path
+    documents: list[Document] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def bundled_corpus_path() -> Path:
+    """The corpus shipped with citebot: inside the installed package, or corpus/ in a checkout."""
+    packaged = Path(str(resources.files("bot"))) / "corpus"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "corpus"
+
+
+def display_path(path: Path) -> str:
+    """A path that opens the file from the current directory: relative below it, else absolute."""
+    absolute = path.resolve()
+    try:
+        return str(absolute.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(absolute)
+
+
+def load_corpus(root: str | os.PathLike[str] | None = None) -> Corpus:
+    root = Path(root) if root is not None else bundled_corpus_path()
+    if not root.exists():
+        raise CorpusError(f"corpus folder not found: {root}")
+    if not root.is_dir():
+        raise CorpusError(f"not a folder: {root}")
+    corpus = Corpus(root)
+    metadata = _read_metadata(root, corpus.problems)
+    for path in _corpus_files(root):
+        rel = path.relative_to(root).as_posix()
+        if rel.endswith(JSONL_SUFFIXES):
+            corpus.documents.extend(_load_jsonl(path, corpus.problems))
+        else:
+            doc = _load_text_file(path, metadata.pop(rel, {}), corpus.problems)
+            if doc is not None:
+                corpus.documents.append(doc)
+    for rel in metadata:
+        corpus.problems.append(Problem(display_path(root / METADATA_FILE), None, f"names {rel!r}, which is not in the corpus"))
+    _make_ids_unique(corpus)
+    if not corpus.documents:
+        raise CorpusError(f"no usable document in {root} (looked for {', '.join(TEXT_SUFFIXES + JSONL_SUFFIXES)} files)")
+    return corpus
+
+
+def _corpus_files(root: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith(".") and name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+                found.append(Path(dirpath) / name)
+    return found
+
+
+def _read_metadata(root: Path, problems: list[Problem]) -> dict[str, dict]:
+    path = root / METADATA_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        problems.append(Problem(display_path(path), int(line.group(1)) if line else None, f"metadata ignored: {exc}"))
+        return {}
+    out = {}
+    for name, table in data.items():
+        if isinstance(table, dict):
+            out[name] = {k: str(v) for k, v in table.items() if k in META_FIELDS and v is not None}
+        else:
+            problems.append(Problem(display_path(path), None, f"{name!r} is not a table; ignored"))
+    return out
+
+
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(shown, None, f"cannot be read ({exc.strerror}); skipped"))
+        return None
+    if not raw.strip():
+        problems.append(Problem(shown, None, "empty; skipped"))
+        return None
+    if b"\x00" in raw:
+        problems.append(Problem(shown, None, "binary, not text; skipped"))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(shown, line, "not UTF-8 text; skipped"))
+        return None
+
+
+def _front_matter(text: str, shown: str, problems: list[Problem]) -> tuple[dict[str, str], int]:
+    """Metadata from front matter, and the offset where the body starts (0 when there is none)."""
+    if not re.match(r"---[ \t]*\r?\n", text):
+        return {}, 0
+    close = re.search(r"^---[ \t]*$", text[3:], re.MULTILINE)
+    if close is None:
+        problems.append(Problem(shown, 1, "front matter is not closed by a '---' line; metadata ignored"))
+        return {}, 0
+    end = 3 + close.end()
+    meta: dict[str, str] = {}
+    for number, line in enumerate(text[:end].splitlines()[1:-1], start=2):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        m = _FRONT_MATTER_LINE.match(line)
+        if m is None:
+            problems.append(Problem(shown, number, f"front matter line is not 'key: value': {line.strip()[:60]!r}; ignored"))
+            continue
+        key, value = m.group(1).lower(), m.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        if key in META_FIELDS and value:
+            meta[key] = value
+    return meta, end
+
+
+def _load_text_file(path: Path, meta: dict[str, str], problems: list[Problem]) -> Document | None:
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    shown = display_path(path)
+    front, body = _front_matter(text, shown, problems)
+    meta = {**meta, **front}
+    # Front matter is blanked (newlines kept) so that offsets and lines stay those of the file.
+    visible = re.sub(r"[^\r\n]", " ", text[:body]) + text[body:]
+    title = meta.get("title") or _first_line(visible) or path.stem
+    return _document(meta.get("id") or path.stem, title, meta, shown, text, visible)
+
+
+def _load_jsonl(path: Path, problems: list[Problem]) -> list[Document]:
+    shown = display_path(path)
+    opener = gzip.open if path.name.endswith(".gz") else open
+    docs = []
+    try:
+        with opener(path, "rt", encoding="utf-8", newline="") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    problems.append(Problem(shown, number, f"not valid JSON ({exc.msg}); line skipped"))
+                    continue
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
+                    problems.append(Problem(shown, number, "no \"text\" string; line skipped"))
+                    continue
+                meta = {k: str(record[k]) for k in META_FIELDS if record.get(k) not in (None, "")}
+                text = record["text"]
+                title = meta.get("title") or _first_line(text) or f"{path.name} line {number}"
+                docs.append(_document(meta.get("id") or f"{path.name}:{number}", title, meta, shown, text, text))
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        problems.append(Problem(shown, None, f"cannot be read to the end ({exc}); kept what was read"))
+    if not docs and not any(p.path == shown for p in problems):
+        problems.append(Problem(shown, None, "no documents in it; skipped"))
+    return docs
+
+
+def _document(source_id: str, title: str, meta: dict[str, str], shown: str, text: str, visible: str) -> Document:
+    source = Source(
+        id=source_id,
+        title=title,
+        path=shown,
+        author=meta.get("author"),
+        publisher=meta.get("publisher"),
+        date=meta.get("date"),
+        url=meta.get("url"),
+        kind=meta.get("kind"),
+        disclosure=meta.get("disclosure"),
+    )
+    seg = segment(visible, title, source.author)
+    return Document(source, text, seg.sentences, seg.headings)
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:120]
+    return ""
+
+
+def _make_ids_unique(corpus: Corpus) -> None:
+    seen: dict[str, int] = {}
+    for i, doc in enumerate(corpus.documents):
+        sid = doc.source.id
+        if sid in seen:
+            new = f"{sid}~{i}"
+            corpus.problems.append(Problem(doc.source.path, None, f"source id {sid!r} is used twice; this one is {new!r}"))
+            doc.source = replace(doc.source, id=new)
+        seen[sid] = i

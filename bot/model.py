@@ -1,0 +1,91 @@
+"""The vocabulary every part of citebot speaks: Source, Quote and Reply (what `--json` prints)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Outcome = Literal["answer", "no_answer", "refer", "crisis"]
+OUTCOMES: tuple[str, ...] = ("answer", "no_answer", "refer", "crisis")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document of a corpus, with its metadata as the document states it (None = unknown)."""
+
+    id: str
+    title: str
+    path: str
+    author: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+    kind: str | None = None
+    disclosure: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "author": self.author,
+            "publisher": self.publisher,
+            "date": self.date,
+            "url": self.url,
+            "kind": self.kind,
+            "disclosure": self.disclosure,
+            "path": self.path,
+        }
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Verbatim text of a source: `text` equals the source text between `start` and `end`."""
+
+    text: str
+    start: int
+    end: int
+    line_start: int
+    line_end: int
+    score: float
+    source: Source
+    also_in: tuple[Source, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "line_start": self.line_start,
+            "line_end": self.line_end,
+            "score": round(self.score, 4),
+            "source": self.source.to_dict(),
+            "also_in": [s.to_dict() for s in self.also_in],
+        }
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says to one question: one of the four outcomes of the answer policy."""
+
+    question: str
+    outcome: Outcome
+    message: str
+    rule: str | None = None
+    quotes: tuple[Quote, ...] = ()
+    notice: str | None = None
+    contacts: tuple[tuple[str, str], ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        data = {
+            "question": self.question,
+            "outcome": self.outcome,
+            "rule": self.rule,
+            "message": self.message,
+            "quotes": [q.to_dict() for q in self.quotes],
+        }
+        if self.notice:
+            data["notice"] = self.notice
+        if self.contacts:
+            data["contacts"] = [{"name": n, "contact": c} for n, c in self.contacts]
+        return data
+

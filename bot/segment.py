@@ -1,0 +1,239 @@
+"""Cutting a document's text into headings and sentences, with exact offsets and line numbers.
+
+Offsets index the text exactly as read (no newline translation), so `text[start:end]` is always
+the sentence. Lines are 1-based. Each sentence knows the heading above it and, when it must never
+be quoted, why (bylines, site chrome, ads, calls to action, ...: see `boilerplate`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import boilerplate
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
+_TERMINAL = ".!?…"
+_CLOSERS = "\"'”’)]»"
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s|$)")
+ABBREVIATIONS = frozenset(
+    """
+    dr mr mrs ms prof sr jr st vs etc e.g i.e eg ie al approx fig figs no nos vol inc ltd co corp
+    dept est md phd mph rn np pa jan feb mar apr jun jul aug sep sept oct nov dec mt ft lb oz
+    ca cf ed eds min max resp u.s u.k
+    """.split()
+)
+MAX_HEADING_WORDS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    line_start: int
+    line_end: int
+    heading: str
+    block: int
+    boilerplate: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    start: int
+    end: int
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int  # first non-blank character
+    end: int  # after the last non-blank character
+    number: int
+    text: str  # the stripped line
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+def lines_of(text: str) -> list[_Line]:
+    out = []
+    for number, m in enumerate(_LINE.finditer(text), start=1):
+        raw = m.group().rstrip("\r\n")
+        if m.start() == len(text) and number > 1:
+            break
+        stripped = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        start = m.start() + lead
+        out.append(_Line(start, start + len(stripped), number, stripped))
+    return out
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _is_heading(line: _Line, next_line: _Line | None) -> bool:
+    text = line.text
+    if _MD_HEADING.match(text):
+        return True
+    if next_line is None or _BULLET.match(text) or text[-1] in _TERMINAL + ",;" or text[0].islower():
+        return False
+    return len(text) <= 120 and len(text.split()) <= MAX_HEADING_WORDS
+
+
+def _starts_new_block(prev: _Line, line: _Line) -> bool:
+    if _BULLET.match(line.text):
+        return True
+    ends_sentence = prev.text.rstrip(_CLOSERS)[-1:] in tuple(_TERMINAL + ":")
+    return ends_sentence and not line.text[0].islower()
+
+
+def _is_abbreviation(block: str, dot: int) -> bool:
+    """Whether the '.' at `dot` ends an abbreviation or initial rather than a sentence."""
+    m = re.search(r"(\S+)$", block[:dot])
+    if not m:
+        return False
+    word = m.group(1).lstrip("([\"'“‘")
+    if len(word) == 1 and word.isalpha():
+        return True  # an initial: "John H. Krystal", "U. S."
+    if word.lower() in ABBREVIATIONS or word.lower().rstrip(".") in ABBREVIATIONS:
+        return True
+    return bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word))
+
+
+def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside one block of text[start:end]."""
+    block = text[start:end]
+    spans, begin = [], 0
+    for m in _BOUNDARY.finditer(block):
+        if m.group()[0] == "." and len(m.group().rstrip(_CLOSERS)) == 1 and _is_abbreviation(block, m.start()):
+            continue
+        after = block[m.end() :].lstrip()
+        if after and after[0].islower():
+            continue
+        spans.append((begin, m.end()))
+        begin = m.end()
+    spans.append((begin, len(block)))
+    out = []
+    for a, b in spans:
+        piece = block[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        piece = piece.strip()
+        if not piece:
+            continue
+        bullet = _BULLET.match(piece)
+        if bullet:
+            lead += bullet.end()
+            piece = piece[bullet.end() :]
+        if any(ch.isalnum() for ch in piece):
+            out.append((start + a + lead, start + a + lead + len(piece)))
+    return out
+
+
+@dataclass
+class Segmented:
+    sentences: list[Sentence]
+    headings: list[Heading]
+
+
+def segment(text: str, title: str = "", author: str | None = None) -> Segmented:
+    """Headings and sentences of a document, each sentence marked when it must not be quoted."""
+    lines = [ln for ln in lines_of(text) if not ln.blank]
+    if not lines:
+        return Segmented([], [])
+    line_no = _line_index(text)
+
+    # Where the article starts (its title line) and where its footer begins.
+    title_key = _normal(title)
+    first_title = next((i for i, ln in enumerate(lines) if title_key and _normal(ln.text) == title_key), 0)
+    footer = next((i for i, ln in enumerate(lines) if boilerplate.END_OF_ARTICLE.match(ln.text)), len(lines))
+    author_key = _normal(author or "")
+
+    headings: list[Heading] = []
+    sentences: list[Sentence] = []
+    heading = ""
+    block_no = 0
+    block_lines: list[_Line] = []
+
+    def flush(reason: str | None) -> None:
+        nonlocal block_no
+        if not block_lines:
+            return
+        spans = _split_block(text, block_lines[0].start, block_lines[-1].end)
+        marks = []
+        for a, b in spans:
+            marks.append(reason or boilerplate.sentence_reason(text[a:b]))
+        # A short block holding an ad or call to action is the ad as a whole.
+        if len(spans) <= 2 and any(marks):
+            shared = next(m for m in marks if m)
+            marks = [m or shared for m in marks]
+        for (a, b), mark in zip(spans, marks):
+            sentences.append(Sentence(a, b, line_no(a), line_no(b - 1), heading, block_no, mark))
+        block_no += 1
+        block_lines.clear()
+
+    prev: _Line | None = None
+    reason_of_block: str | None = None
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        reason = _line_reason(line, i, first_title, footer, author_key)
+        if _is_heading(line, nxt) and reason is None and boilerplate.sentence_reason(line.text) is None:
+            flush(reason_of_block)
+            md = _MD_HEADING.match(line.text)
+            htext = md.group(2) if md else line.text
+            hstart = line.start + (line.text.index(htext) if md and htext else 0)
+            headings.append(Heading(hstart, hstart + len(htext), line.number, htext))
+            heading = htext
+            prev = None
+            continue
+        adjacent = prev is not None and line.number == prev.number + 1
+        if not adjacent or _starts_new_block(prev, line) or reason != reason_of_block:
+            flush(reason_of_block)
+        block_lines.append(line)
+        reason_of_block = reason
+        prev = line
+    flush(reason_of_block)
+    return Segmented(_mark_repeats(text, sentences), headings)
+
+
+def _line_reason(line: _Line, index: int, first_title: int, footer: int, author_key: str) -> str | None:
+    if index < first_title:
+        return "site header"
+    if index >= footer:
+        return "footer"
+    if boilerplate.CHROME_LINE.match(line.text):
+        return "site chrome"
+    if boilerplate.DATE_LINE.match(line.text):
+        return "date line"
+    if boilerplate.BYLINE.match(line.text) or (author_key and _normal(line.text) == author_key):
+        return "byline"
+    return None
+
+
+def _mark_repeats(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """A sentence the page repeats is quotable once, where it first appears."""
+    seen: set[str] = set()
+    out = []
+    for s in sentences:
+        key = _normal(text[s.start : s.end])
+        if s.boilerplate is None and key in seen:
+            s = Sentence(s.start, s.end, s.line_start, s.line_end, s.heading, s.block, "repeated")
+        seen.add(key)
+        out.append(s)
+    return out
+
+
+def _line_index(text: str):
+    """A function from offset to 1-based line number."""
+    import bisect
+
+    breaks = [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+
+    def line_no(offset: int) -> int:
+        return bisect.bisect_right(breaks, offset) + 1
+
+    return line_no

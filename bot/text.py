@@ -1,0 +1,57 @@
+"""Words: how text is cut into terms and stemmed, the same way for the index and for questions."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Words that carry no topic: function words, and the frame words people put around a question
+# ("tell me", "what do the sources say about"). They never count as a question's key terms.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are aren as at be because been before
+    being below between both but by can cannot could couldn did didn do does doesn doing don down
+    during each few for from further had hadn has hasn have haven having he her here hers herself him
+    himself his how i if in into is isn it its itself just let ll me might more most must mustn my
+    myself no nor not now of off on once only or other ought our ours ourselves out over own re s
+    same shan she should shouldn so some such t than that the their theirs them themselves then there
+    these they this those through to too under until up upon us ve very was wasn we were weren what
+    whats when where which while who whom whose why will with won would wouldn you your yours
+    yourself yourselves d m o y ma
+    tell explain describe know knew want like please thanks thank anything something someone things
+    thing say says said mention mentions mentioned source sources article articles text document
+    documents page pages question questions answer information info give show list lot way exactly
+    really actually basically generally kind sort whether get got one ones okay ok hi hello hey
+    according claim claims report reports reported state states stated write wrote written
+    """.split()
+)
+
+_stemmer = Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """The lower-cased words of a text, in order."""
+    return WORD.findall(text.lower())
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def terms(text: str) -> list[str]:
+    """The stemmed words of a text (stop words included), as the index stores them."""
+    return [stem(w) for w in words(text)]
+
+
+def key_words(text: str) -> list[str]:
+    """The words of a question that say what it is about, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for w in words(text):
+        if w not in STOPWORDS and (len(w) > 1 or w.isdigit()):
+            seen.setdefault(w, None)
+    return list(seen)
