@@ -82,7 +82,9 @@ def _is_heading(line: _Line, next_line: _Line | None) -> bool:
         return True
     if next_line is None or _BULLET.match(text) or text[-1] in _TERMINAL + ",;" or text[0].islower():
         return False
-    return len(text) <= 120 and len(text.split()) <= MAX_HEADING_WORDS
+    if next_line.text[0].islower() or len(text) > 120 or len(text.split()) > MAX_HEADING_WORDS:
+        return False  # a wrapped line of a paragraph, or too long for a heading
+    return len(_split_block(text, 0, len(text))) == 1
 
 
 def _starts_new_block(prev: _Line, line: _Line) -> bool:

@@ -1,0 +1,29 @@
+"""Shared fixtures: the real pipeline over the bundled corpus, and corpora written to disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answer import Bot
+from bot.corpus import bundled_corpus_path, load_corpus
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def bot() -> Bot:
+    return Bot(load_corpus(bundled_corpus_path()))
+
+
+@pytest.fixture(scope="session")
+def bundled_questions() -> list[str]:
+    lines = (DATA / "questions_bundled.txt").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def read_source_text(path: str) -> str:
+    """A source file exactly as the contract says quotes are taken from it."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return fh.read()
