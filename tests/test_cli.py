@@ -1,0 +1,137 @@
+"""`citebot ask` and `citebot sources` as people run them: real processes, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import read_source_text
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE_KEYS = {"id", "title", "author", "publisher", "date", "url", "kind", "disclosure", "path"}
+QUOTE_KEYS = {"text", "start", "end", "line_start", "line_end", "score", "source", "also_in"}
+
+
+def citebot(*args: str, stdin: str | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+
+
+def check_shape(obj: dict) -> None:
+    assert {"question", "outcome", "rule", "message", "quotes"} <= obj.keys()
+    assert obj["outcome"] in ("answer", "no_answer", "refer", "crisis")
+    assert isinstance(obj["question"], str) and isinstance(obj["message"], str)
+    assert obj["rule"] is None or isinstance(obj["rule"], str)
+    assert (obj["outcome"] == "answer") == bool(obj["quotes"])
+    for quote in obj["quotes"]:
+        assert set(quote) == QUOTE_KEYS
+        for key in ("start", "end", "line_start", "line_end"):
+            assert isinstance(quote[key], int)
+        assert isinstance(quote["score"], float)
+        assert set(quote["source"]) == SOURCE_KEYS
+        assert all(set(s) == SOURCE_KEYS for s in quote["also_in"])
+        for key in SOURCE_KEYS - {"id", "title", "path"}:
+            assert quote["source"][key] is None or isinstance(quote["source"][key], str)
+
+
+def test_ask_json_has_the_documented_shape_and_exact_quotes():
+    questions = ["How does ketamine work?", "How many milligrams of ketamine should I use?",
+                 "I am going to kill myself tonight", "Who painted the Mona Lisa?"]
+    result = citebot("ask", "--json", stdin="\n".join(questions) + "\n")
+    assert result.returncode == 0, result.stderr
+    objs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["outcome"] for o in objs] == ["answer", "refer", "crisis", "no_answer"]
+    assert [o["question"] for o in objs] == questions
+    assert objs[1]["rule"] == "dosing" and objs[2]["rule"].startswith("crisis.")
+    for obj in objs:
+        check_shape(obj)
+    for quote in objs[0]["quotes"]:
+        text = read_source_text(str(ROOT / quote["source"]["path"]))
+        assert text[quote["start"] : quote["end"]] == quote["text"]
+
+
+def test_source_path_opens_from_any_directory(tmp_path):
+    result = citebot("ask", "--json", "What is BDNF?", cwd=tmp_path)
+    quote = json.loads(result.stdout)["quotes"][0]
+    path = Path(quote["source"]["path"])
+    opened = path if path.is_absolute() else tmp_path / path
+    assert read_source_text(str(opened))[quote["start"] : quote["end"]] == quote["text"]
+
+
+def test_ask_prints_numbered_quotes_with_their_origin():
+    result = citebot("ask", "What is BDNF?")
+    assert result.returncode == 0
+    first = next(line for line in result.stdout.splitlines() if line.startswith("[1] "))
+    assert "brain-derived neurotrophic factor (BDNF)" in first
+    assert "— The Expanding Role of Ketamine in Psychiatry · Lauro Amezcua-Patino, MD. FAPA · corpus/expanding-role-of-ketamine.txt:22" in first
+    assert "blog post" in result.stdout
+
+
+def test_ask_shows_kind_and_disclosure():
+    result = citebot("ask", "--quotes", "3", "Ketamine functions as an open channel blocker of NMDA receptors")
+    assert "2024-05-02" in result.stdout
+    assert "discloses: Dr. Safa Rubaye serves as the Chief Medical Officer at HealoVerse" in result.stdout
+
+
+def test_markup_and_escape_sequences_in_a_question_are_printed_as_text():
+    result = citebot("ask", "[bold red]What is BDNF?[/] \x1b[31mred\x1b[0m")
+    assert "\x1b" not in result.stdout
+    assert "\\x1b[31m" in result.stdout and "[bold red]" in result.stdout
+
+
+def test_stdin_json_stays_valid_for_odd_input():
+    odd = ["", "   ", "[link=http://x]hi[/link]", "\x1b[2J", "مرحبا كيف يعمل الكيتامين", "🙂🙂", "x" * 5000]
+    result = citebot("ask", "--json", stdin="\n".join(odd) + "\n")
+    assert result.returncode == 0
+    objs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(objs) == len([q for q in odd if q.strip()])
+    for obj in objs:
+        check_shape(obj)
+
+
+def test_bad_corpus_path_exits_2_with_a_message(tmp_path):
+    result = citebot("ask", "--corpus", str(tmp_path / "nope"), "What is BDNF?")
+    assert result.returncode == 2
+    assert "corpus folder not found" in result.stderr
+    assert result.stdout == ""
+
+
+def test_another_corpus_and_its_problems(tmp_path):
+    (tmp_path / "lithium.md").write_text("# Lithium\n\nLithium is a mood stabiliser used for bipolar disorder.\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    result = citebot("ask", "--json", "--corpus", str(tmp_path), "What is lithium?")
+    assert result.returncode == 0
+    obj = json.loads(result.stdout)
+    assert obj["outcome"] == "answer"
+    assert obj["quotes"][0]["source"]["id"] == "lithium"
+    assert "empty.txt" in result.stderr and "empty" in result.stderr
+
+
+def test_sources_lists_the_metadata():
+    result = citebot("sources")
+    assert result.returncode == 0
+    assert result.stdout.count("    kind: ") == 5 and result.stdout.count("    file: corpus/") == 5
+    assert "Safa Rubaye, MD" in result.stdout and "url: unknown" in result.stdout
+    as_json = [json.loads(line) for line in citebot("sources", "--json").stdout.splitlines()]
+    assert len(as_json) == 5 and all(set(s) == SOURCE_KEYS for s in as_json)
+
+
+def test_no_arguments_prints_usage_and_an_example():
+    result = citebot()
+    assert result.returncode == 0
+    assert "citebot ask" in result.stdout
+
+
+@pytest.mark.parametrize("question", ["What is NMDA?"])
+def test_the_console_script_is_installed(question):
+    exe = Path(sys.executable).with_name("citebot")
+    if not exe.exists():
+        pytest.skip("citebot is not installed in this environment")
+    result = subprocess.run([str(exe), "ask", "--json", question], capture_output=True, text=True, timeout=120)
+    assert json.loads(result.stdout)["outcome"] == "answer"
