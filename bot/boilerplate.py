@@ -61,15 +61,14 @@ SENTENCE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"""\b(reach\s+out\s+to|contact\s+us|call\s+us|schedule\s+(a|an|your)\s+
             (free\s+)?(consult|consultation|appointment|visit|session)|book\s+(a|an|your)\s+
             (free\s+)?(consult|consultation|appointment|session)|sign\s+up\s+(for|today|now)|
-            (learn|find\s+out)\s+more\s+(about|at|here)|click\s+here|today\s+to\s+(schedule|book))\b""",
+            (learn|find\s+out|read)\s+more\s+(at|here|on\s+our)|click\s+here|today\s+to\s+(schedule|book))\b""",
             _I | re.VERBOSE,
         ),
     ),
     (
         "contact details",
         re.compile(
-            r"""((\+\d{1,3}[\s.-]?)?\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|
-            [\w.+-]+@[\w-]+\.[\w.]+|https?://|www\.|
+            r"""(\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|@[\w-]+\.[a-z]{2,}|https?://|www\.|
             \b(suite|ste\.?)\s+\w+|\b[A-Z]{2}\s+\d{5}\b)""",
             re.VERBOSE,
         ),

@@ -96,10 +96,12 @@ def _starts_new_block(prev: _Line, line: _Line) -> bool:
 
 def _is_abbreviation(block: str, dot: int) -> bool:
     """Whether the '.' at `dot` ends an abbreviation or initial rather than a sentence."""
-    m = re.search(r"(\S+)$", block[:dot])
-    if not m:
+    begin = dot
+    while begin > 0 and not block[begin - 1].isspace():
+        begin -= 1
+    word = block[begin:dot].lstrip("([\"'“‘")
+    if not word:
         return False
-    word = m.group(1).lstrip("([\"'“‘")
     if len(word) == 1 and word.isalpha():
         return True  # an initial: "John H. Krystal", "U. S."
     if word.lower() in ABBREVIATIONS or word.lower().rstrip(".") in ABBREVIATIONS:
