@@ -65,7 +65,7 @@ class Bot:
     def messages(self) -> dict[str, str]:
         return self.policy.messages
 
-    def ask(self, question: str, limit: int = 3, locale: str = "default") -> Reply:
+    def ask(self, question: str, limit: int = 3, locale: str | None = None) -> Reply:
         text, trouble = clean_question(question)
         notice = self.messages["too_long"].format(limit=MAX_QUESTION_CHARS) if trouble else None
         if not text:

@@ -83,7 +83,7 @@ def cmd_ask(args: argparse.Namespace, corpus: Corpus) -> int:
         question = line.rstrip("\r\n")
         if not args.question and not question.strip():
             continue
-        reply = bot.ask(question, limit=args.quotes)
+        reply = bot.ask(question, limit=args.quotes, locale=args.locale)
         if args.json:
             print(json.dumps(reply.to_dict(), ensure_ascii=False))
         else:
@@ -119,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", parents=[common], help="answer questions (arguments, or one a line on standard input)")
     ask.add_argument("question", nargs="*", help="the question; none: read one question a line from standard input")
     ask.add_argument("--quotes", type=int, default=3, metavar="N", help="at most N quotes (default 3)")
+    ask.add_argument("--locale", metavar="CODE", help="crisis contacts for a country: US, CA, GB, IE, AU, EU... "
+                     "(default: $CITEBOT_LOCALE, else US)")
     sub.add_parser("sources", parents=[common], help="list the corpus's sources and their metadata")
     return parser
 

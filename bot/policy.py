@@ -1,22 +1,36 @@
 """Triage: whether a question is a crisis, a question to refer to a clinician, or for the sources.
 
 The rules and every message they give are data in `rules.toml`; this module only reads and applies
-them (crisis rules first, so crisis > refer > answer / no_answer).
+them (crisis rules first, so crisis > refer > answer / no_answer). Rules read the question's shape,
+never a list of drugs, so a medicine the corpus has never seen is triaged like any other.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
+from . import lexicon
 from .model import Reply
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
-_MIXED = re.compile(r"\b(?=\w*[a-z])(?=\w*[0-9@$])[\w@$]+\b")
+_MIXED = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0-9@$])[\w@$]+")
+_UNIT_AFTER_NUMBER = re.compile(r"^\d+(\.\d+)?[a-z]{1,5}$")
+_PATTERN_WORD = re.compile(r"[a-z]{4,}")
+_ESCAPE = re.compile(r"\\[a-zA-Z]")
+_EXPANDED = {" whats ": " what is ", " hows ": " how is ", " whos ": " who is ", " wheres ": " where is ",
+             " whens ": " when is ", " thats ": " that is ", " theres ": " there is "}
+_CONTRACTIONS = re.compile("|".join(map(re.escape, _EXPANDED)))
+FUZZY_MIN_SCORE = 80
+DEFAULT_LOCALE = "US"
 
 
 @dataclass(frozen=True)
@@ -24,51 +38,128 @@ class Rule:
     id: str
     outcome: str
     topic: str
-    patterns: tuple[re.Pattern[str], ...]
-    unless: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[str, ...]
+    unless: tuple[str, ...] = ()
 
-    def fires(self, normal: str) -> bool:
-        return any(p.search(normal) for p in self.patterns) and not any(u.search(normal) for u in self.unless)
+    def fires(self, text: str, macros: tuple[tuple[str, str], ...]) -> bool:
+        def hit(source: str) -> bool:
+            return _compile(source, macros).search(text) is not None
+
+        return any(hit(p) for p in self.patterns) and not any(hit(u) for u in self.unless)
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str, macros: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """A rule pattern with its {MACROS} filled in (they change with the question's own words)."""
+    if "{" in source:
+        for name, alternation in macros:
+            source = source.replace("{" + name + "}", alternation)
+    return re.compile(source)
+
+
+def _deleet(token: str) -> str:
+    """'k3tamine' -> 'ketamine', but '25mg' and '0.5ml' stay as they are."""
+    if _UNIT_AFTER_NUMBER.match(token) or token.isdigit():
+        return token
+    return token.translate(_LEET)
 
 
 def normalise(question: str) -> str:
     """The question as rules read it: lower case, plain letters and digits, single spaces."""
     text = unicodedata.normalize("NFKC", question).lower()
-    text = text.replace("’", "'").replace("'", "")
-    text = _MIXED.sub(lambda m: m.group().translate(_LEET) if not m.group()[0].isdigit() else m.group(), text)
+    text = text.replace("’", "'").replace("`", "'").replace("'", "")
+    text = _MIXED.sub(lambda m: _deleet(m.group()), text)
     text = re.sub(r"[\W_]+", " ", text)
+    text = _CONTRACTIONS.sub(lambda m: _EXPANDED[m.group()], f" {text} ")
     return " ".join(text.split())
 
 
 class Policy:
     def __init__(self, path: str | Path | None = None) -> None:
-        raw = Path(path).read_text(encoding="utf-8") if path else (resources.files("bot") / "rules.toml").read_text(encoding="utf-8")
+        if path:
+            raw = Path(path).read_text(encoding="utf-8")
+        else:
+            raw = (resources.files("bot") / "rules.toml").read_text(encoding="utf-8")
         data = tomllib.loads(raw)
         self.messages: dict[str, str] = data["messages"]
         self.contacts: dict[str, tuple[tuple[str, str], ...]] = {
-            locale: tuple((name, contact) for name, contact in entries) for locale, entries in data["crisis_contacts"].items()
+            locale: tuple((name, contact) for name, contact in entries)
+            for locale, entries in data["crisis_contacts"].items()
         }
+        self.locale_aliases: dict[str, str] = data.get("locale_aliases", {})
+        self.words: dict[str, list[str]] = data.get("words", {})
         self.rules = tuple(
             Rule(
                 id=r["id"],
                 outcome=r["outcome"],
                 topic=r["topic"],
-                patterns=tuple(re.compile(p) for p in r["patterns"]),
-                unless=tuple(re.compile(p) for p in r.get("unless", ())),
+                patterns=tuple(r["patterns"]),
+                unless=tuple(r.get("unless", ())),
             )
             for r in data["rule"]
         )
 
-    def rule_for(self, question: str) -> Rule | None:
-        normal = normalise(question)
-        return next((rule for rule in self.rules if rule.fires(normal)), None)
+    @cached_property
+    def vocabulary(self) -> list[str]:
+        """The words the rules are written in, which a misspelt word of a question is read as."""
+        words = set()
+        for rule in self.rules:
+            for pattern in rule.patterns + rule.unless:
+                words.update(_PATTERN_WORD.findall(_ESCAPE.sub(" ", pattern)))
+        for listed in self.words.values():
+            words.update(w for w in listed if len(w) >= 4)
+        return sorted(words)
 
-    def triage(self, question: str, locale: str = "default") -> Reply | None:
+    @cached_property
+    def _known(self) -> frozenset[str]:
+        return frozenset(self.vocabulary)
+
+    def read(self, question: str) -> tuple[str, tuple[str, ...]]:
+        """The normalised question, each misspelt word read as the rule word it is closest to,
+        and the question's words that are no English word: most often a medicine's name."""
+        out, unknown = [], []
+        for token in normalise(question).split():
+            if len(token) >= 4 and token.isalpha() and token not in self._known and not lexicon.is_english_word(token):
+                match = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
+                if match is not None and match[0][0] == token[0]:
+                    token = match[0]
+                else:
+                    unknown.append(token)
+            out.append(token)
+        return " ".join(out), tuple(dict.fromkeys(unknown))
+
+    def macros(self, unknown: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """{SUBSTANCE}: a listed substance or a word of the question no dictionary knows;
+        {TREATMENT}: a listed form of treatment, or a substance."""
+        substances = sorted(set(self.words.get("substances", ())) | set(unknown), key=len, reverse=True)
+        substance = r"\b(?:" + "|".join(map(re.escape, substances)) + r")\b"
+        treatment = r"(?:\b(?:" + "|".join(map(re.escape, self.words.get("treatments", ()))) + r")\b|" + substance + ")"
+        return (("SUBSTANCE", substance), ("TREATMENT", treatment))
+
+    def rule_for(self, question: str) -> Rule | None:
+        text, unknown = self.read(question)
+        macros = self.macros(unknown)
+        return next((rule for rule in self.rules if rule.fires(text, macros)), None)
+
+    def contacts_for(self, locale: str | None = None) -> tuple[tuple[str, str], ...]:
+        """Crisis contacts for a locale such as 'GB', 'en_AU' or 'en_IE.UTF-8' (default: US)."""
+        locale = locale or os.environ.get("CITEBOT_LOCALE") or DEFAULT_LOCALE
+        code = locale.split(".")[0].replace("-", "_").split("_")[-1].upper()
+        code = self.locale_aliases.get(code, code)
+        if code not in self.contacts and code in _EU_COUNTRIES:
+            code = "EU"
+        return self.contacts.get(code) or self.contacts["fallback"]
+
+    def triage(self, question: str, locale: str | None = None) -> Reply | None:
         """A crisis or refer reply when a rule fires; None for an information question."""
         rule = self.rule_for(question)
         if rule is None:
             return None
         if rule.outcome == "crisis":
-            contacts = self.contacts.get(locale) or self.contacts["default"]
-            return Reply(question, "crisis", self.messages["crisis"], rule=rule.id, contacts=contacts)
+            return Reply(question, "crisis", self.messages["crisis"], rule=rule.id, contacts=self.contacts_for(locale))
         return Reply(question, "refer", self.messages["refer"].format(topic=rule.topic), rule=rule.id)
+
+
+_EU_COUNTRIES = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)

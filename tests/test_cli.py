@@ -135,3 +135,11 @@ def test_the_console_script_is_installed(question):
         pytest.skip("citebot is not installed in this environment")
     result = subprocess.run([str(exe), "ask", "--json", question], capture_output=True, text=True, timeout=120)
     assert json.loads(result.stdout)["outcome"] == "answer"
+
+
+def test_crisis_reply_shows_the_contacts_of_the_chosen_locale():
+    result = citebot("ask", "--locale", "GB", "I am going to kill myself tonight")
+    assert "CRISIS" in result.stdout
+    assert "Samaritans: 116 123" in result.stdout and "999" in result.stdout
+    as_json = json.loads(citebot("ask", "--json", "--locale", "en_AU", "I want to die").stdout)
+    assert {"name": "Lifeline", "contact": "13 11 14"} in as_json["contacts"]
