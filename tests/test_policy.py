@@ -218,3 +218,16 @@ patterns = ['\\btattoo\\b']
     assert (reply.outcome, reply.rule) == ("refer", "treatment.tattoo")
     assert "tattoos" in reply.message
     assert Policy().triage("tell me about tattoo ink") is None
+
+
+@pytest.mark.parametrize("question", [
+    "This headache is killing me, what do the sources say about ketamine and pain?",
+    "I'm dying to know how ketamine works",
+    "I read that ketamine reduces suicidal ideation. What did the studies find?",
+    "How common is suicide among veterans?",
+    "What are the warning signs that someone is suicidal?",
+    "My phone battery is dead, anyway: what is NMDA?",
+])
+def test_idioms_and_questions_about_suicide_as_a_topic_are_not_a_crisis(policy, question):
+    rule = policy.rule_for(question)
+    assert rule is None or rule.outcome != "crisis", question
