@@ -26,14 +26,23 @@ MIN_COVERAGE = 0.6  # share of the question's key-term weight a quote must cover
 MIN_RELATIVE_SCORE = 0.7  # a second or third quote must score this share of the first's
 CONTEXT_WEIGHT = 0.5  # a term met only in the heading or title counts this much
 MERGE_SIMILARITY = 90  # rapidfuzz ratio above which quotes of different sources are one quote
+RELATION_WEIGHT = 0.35  # verbs that frame a question ("how does X affect Y") say little of its topic
+RELATION_WORDS = frozenset(stem(w) for w in """
+    affect affects affected work works worked help helps helped cause causes caused happen happens
+    happened use used uses make makes made do does did compare compared relate related involve
+    involved find found show shown showed suggest suggests mean means
+    """.split())
+TOPIC_FIRST_BONUS = 1.1  # a sentence that opens with the question's rarest term is about it
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+_MARKUP_TAG = re.compile(r"\[/?[A-Za-z@#][\w .#@-]*(=[^\]]*)?\]")
 _LEADS_ON = re.compile(r"^\W*(this|these|that|those|it|its|they|their|such|however|moreover|additionally|furthermore|but|also)\b", re.I)
 
 
 def clean_question(question: str) -> tuple[str, str | None]:
     """The question without control characters or unpaired surrogates, and cut to a sane length."""
     text = question.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(question) else question
-    text = _CONTROL.sub(" ", text)
+    text = _CONTROL.sub(" ", _ANSI.sub(" ", text))
     text = " ".join(text.split())
     if len(text) > MAX_QUESTION_CHARS:
         return text[:MAX_QUESTION_CHARS], "too_long"
@@ -83,7 +92,7 @@ class Bot:
     def key_terms(self, question: str) -> list[str] | None:
         """The stems of the question's key words, typos corrected; None if one is unknown."""
         stems = []
-        for word in key_words(question):
+        for word in key_words(_MARKUP_TAG.sub(" ", question)):
             if self.index.knows(word):
                 stems.extend(terms(word))
                 continue
@@ -97,7 +106,8 @@ class Bot:
         stems = self.key_terms(question)
         if not stems:
             return []
-        weights = {s: self.index.idf(s) for s in stems}
+        weights = {s: self.index.idf(s) * (RELATION_WEIGHT if s in RELATION_WORDS else 1.0) for s in stems}
+        rarest = max(weights, key=weights.get)
         total = sum(weights.values())
         hits = self.index.search(stems)
         if not hits:
@@ -107,13 +117,16 @@ class Bot:
         for hit in hits:
             doc = self.corpus.documents[hit.doc]
             sentence = doc.sentences[hit.sentence]
-            own = set(terms(doc.text[sentence.start : sentence.end]))
+            own_terms = terms(doc.text[sentence.start : sentence.end])
+            own = set(own_terms)
             context = set(terms(sentence.heading)) | set(terms(doc.source.title))
             covered = sum(w if s in own else CONTEXT_WEIGHT * w if s in context else 0.0 for s, w in weights.items())
             coverage = covered / total
             if not own & weights.keys():
                 continue
             score = coverage * (0.75 + 0.25 * hit.score / top) * _length_factor(doc, sentence)
+            if rarest in own_terms[:6]:
+                score *= TOPIC_FIRST_BONUS
             first, last = _extent(doc, hit.sentence)
             candidates.append(_Candidate(hit.doc, first, last, score, coverage))
         candidates = [c for c in candidates if c.coverage >= MIN_COVERAGE]

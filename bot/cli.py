@@ -109,6 +109,41 @@ def cmd_sources(args: argparse.Namespace, corpus: Corpus) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    import time
+    from pathlib import Path
+
+    from .check import CaseFileError, Runner, describe, find_files, junit_xml, load_file, result_dict
+
+    started = time.perf_counter()
+    files = find_files([Path(p) for p in args.paths])
+    if not files:
+        print("citebot: no question-test files found (questions_*.toml or *.questions.toml)", file=sys.stderr)
+        return 2
+    runner = Runner(Path(args.corpus) if args.corpus else None)
+    results = []
+    try:
+        for path in files:
+            for result in runner.run(load_file(path)):
+                results.append(result)
+                if args.json:
+                    print(json.dumps(result_dict(result), ensure_ascii=False))
+                elif result.passed:
+                    print(f"PASS {visible(str(path))}::{visible(result.case.name)}")
+                else:
+                    print(f"FAIL {visible(str(path))}::{visible(result.case.name)}")
+                    print("\n".join("    " + visible(line) for line in describe(result).splitlines()))
+    except CaseFileError as exc:
+        print(f"citebot: {visible(str(exc))}", file=sys.stderr)
+        return 2
+    failed = sum(not r.passed for r in results)
+    if args.junit:
+        Path(args.junit).write_text(junit_xml(results, time.perf_counter() - started), encoding="utf-8")
+    summary = f"{len(results) - failed} passed, {failed} failed"
+    print(summary, file=sys.stderr if args.json else sys.stdout)
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="citebot", description="Answers questions only by quoting its sources.")
     parser.add_argument("--version", action="version", version=f"citebot {__version__}")
@@ -122,6 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--locale", metavar="CODE", help="crisis contacts for a country: US, CA, GB, IE, AU, EU... "
                      "(default: $CITEBOT_LOCALE, else US)")
     sub.add_parser("sources", parents=[common], help="list the corpus's sources and their metadata")
+    check = sub.add_parser("check", parents=[common], help="run question-test files (TOML) against the corpus")
+    check.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="question-test files, or folders holding "
+                       "questions_*.toml / *.questions.toml files")
+    check.add_argument("--junit", metavar="PATH", help="also write a JUnit XML report to PATH")
     return parser
 
 
@@ -132,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         print(f'\nTry: citebot ask "{EXAMPLE}"')
         return 0
+    if args.command == "check":
+        return cmd_check(args)
     try:
         corpus = load_corpus(args.corpus)
     except CorpusError as exc:

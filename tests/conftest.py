@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.answer import Bot
+
+pytest_plugins = ["pytester"]
 from bot.corpus import bundled_corpus_path, load_corpus
 
 DATA = Path(__file__).parent / "data"
