@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .corpus import Corpus, Document, load_corpus
+from .corpus import Corpus, Document, Progress, load_corpus
 from .index import Index
 from .model import Quote, Reply
 from .policy import Policy
@@ -65,10 +65,10 @@ class _Candidate:
 class Bot:
     """The whole answering pipeline over one corpus."""
 
-    def __init__(self, corpus: Corpus | None = None, policy: Policy | None = None) -> None:
-        self.corpus = corpus if corpus is not None else load_corpus()
+    def __init__(self, corpus: Corpus | None = None, policy: Policy | None = None, progress: Progress | None = None) -> None:
+        self.corpus = corpus if corpus is not None else load_corpus(progress=progress)
         self.policy = policy or Policy()
-        self.index = Index(self.corpus)
+        self.index = Index(self.corpus, progress)
 
     @property
     def messages(self) -> dict[str, str]:

@@ -5,67 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from typing import TextIO
 
 from . import __version__
 from .corpus import Corpus, CorpusError, load_corpus
-from .model import Quote, Reply, Source
-
-EXAMPLE = "How does ketamine work?"
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """Text safe to print on a terminal: control characters and escapes shown, not executed."""
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-
-
-def origin(source: Source, line_start: int, line_end: int) -> str:
-    parts = [source.title, source.author or source.publisher, source.date]
-    lines = f"{line_start}" if line_start == line_end else f"{line_start}-{line_end}"
-    parts.append(f"{source.path}:{lines}")
-    return " · ".join(visible(p) for p in parts if p)
-
-
-def nature(source: Source) -> str:
-    parts = []
-    if source.kind:
-        parts.append(source.kind)
-    if source.disclosure:
-        parts.append(f"discloses: {source.disclosure}")
-    return visible(" · ".join(parts))
-
-
-def render_quote(number: int, quote: Quote) -> list[str]:
-    text = " ".join(quote.text.split())
-    lines = [f'[{number}] "{visible(text)}" — {origin(quote.source, quote.line_start, quote.line_end)}']
-    if nature(quote.source):
-        lines.append(f"    {nature(quote.source)}")
-    for other in quote.also_in:
-        lines.append(f"    also said in: {visible(other.title)} · {visible(other.path)}")
-        if nature(other):
-            lines.append(f"    {nature(other)}")
-    return lines
-
-
-def render_reply(reply: Reply) -> str:
-    lines = []
-    if reply.notice:
-        lines.append(f"Note: {reply.notice}")
-    if reply.outcome == "crisis":
-        lines.append(f"!! CRISIS ({reply.rule}) !!")
-        lines.append(reply.message)
-        lines.extend(f"   {name}: {contact}" for name, contact in reply.contacts)
-    elif reply.outcome == "refer":
-        lines.append(f"-> Ask a clinician (rule: {reply.rule})")
-        lines.append(reply.message)
-    else:
-        lines.append(reply.message)
-        for number, quote in enumerate(reply.quotes, start=1):
-            lines.extend(render_quote(number, quote))
-    return "\n".join(lines)
+from .display import reply_text, visible
 
 
 def _questions(args: argparse.Namespace, stdin: TextIO) -> list[str] | TextIO:
@@ -90,7 +35,7 @@ def cmd_ask(args: argparse.Namespace, corpus: Corpus) -> int:
             if not first:
                 print()
             print(f"Q: {visible(question)}")
-            print(render_reply(reply))
+            print(reply_text(reply))
         sys.stdout.flush()
         first = False
     return 0
@@ -144,6 +89,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_chat(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    corpus = Path(args.corpus) if args.corpus else None
+    if corpus is not None and not corpus.is_dir():
+        print(f"citebot: corpus folder not found: {corpus}" if not corpus.exists() else f"citebot: not a folder: {corpus}",
+              file=sys.stderr)
+        return 2
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        print("citebot: the chat needs a terminal; for scripts use `citebot ask`", file=sys.stderr)
+        return 2
+    from .tui.app import run
+
+    run(corpus, args.locale)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="citebot", description="Answers questions only by quoting its sources.")
     parser.add_argument("--version", action="version", version=f"citebot {__version__}")
@@ -161,16 +123,20 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="question-test files, or folders holding "
                        "questions_*.toml / *.questions.toml files")
     check.add_argument("--junit", metavar="PATH", help="also write a JUnit XML report to PATH")
+    chat = sub.add_parser("chat", help="open the chat (the default when no command is given)")
+    chat.add_argument("--corpus", metavar="DIR", help="folder of .txt/.md/.jsonl(.gz) files (default: the bundled corpus)")
+    chat.add_argument("--locale", metavar="CODE", help="crisis contacts for a country (default: $CITEBOT_LOCALE, else US)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0].startswith("--corpus") or argv[0] == "--locale":
+        argv = ["chat", *argv]
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        print(f'\nTry: citebot ask "{EXAMPLE}"')
-        return 0
+    if args.command == "chat":
+        return cmd_chat(args)
     if args.command == "check":
         return cmd_check(args)
     try:

@@ -16,6 +16,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 
 from .model import Source
 from .segment import Heading, Sentence, segment
@@ -74,7 +75,11 @@ def display_path(path: Path) -> str:
         return str(absolute)
 
 
-def load_corpus(root: str | os.PathLike[str] | None = None) -> Corpus:
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def load_corpus(root: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> Corpus:
+    """The documents of a corpus folder (default: the bundled corpus), with the problems met."""
     root = Path(root) if root is not None else bundled_corpus_path()
     if not root.exists():
         raise CorpusError(f"corpus folder not found: {root}")
@@ -82,7 +87,10 @@ def load_corpus(root: str | os.PathLike[str] | None = None) -> Corpus:
         raise CorpusError(f"not a folder: {root}")
     corpus = Corpus(root)
     metadata = _read_metadata(root, corpus.problems)
-    for path in _corpus_files(root):
+    files = _corpus_files(root)
+    for done, path in enumerate(files):
+        if progress:
+            progress("reading", done, len(files))
         rel = path.relative_to(root).as_posix()
         if rel.endswith(JSONL_SUFFIXES):
             corpus.documents.extend(_load_jsonl(path, corpus.problems))

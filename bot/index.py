@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from . import lexicon
-from .corpus import Corpus
+from .corpus import Corpus, Progress
 from .text import terms, words
 
 FIELD_BOOSTS = {"text": 1.0, "heading": 0.4, "title": 0.3}
@@ -31,7 +31,7 @@ class Hit:
 
 
 class Index:
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, progress: Progress | None = None) -> None:
         self.corpus = corpus
         self.entries: list[tuple[int, int]] = []
         self.vocabulary: Counter[str] = Counter()
@@ -43,6 +43,8 @@ class Index:
         self._index = tantivy.Index(self.schema)
         writer = self._index.writer(heap_size=64_000_000, num_threads=1)
         for d, doc in enumerate(corpus.documents):
+            if progress and d % 100 == 0:
+                progress("indexing", d, len(corpus.documents))
             title = " ".join(terms(doc.source.title))
             self.vocabulary.update(words(doc.source.title))
             heading_terms: dict[str, str] = {}

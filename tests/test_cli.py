@@ -122,10 +122,15 @@ def test_sources_lists_the_metadata():
     assert len(as_json) == 5 and all(set(s) == SOURCE_KEYS for s in as_json)
 
 
-def test_no_arguments_prints_usage_and_an_example():
-    result = citebot()
-    assert result.returncode == 0
-    assert "citebot ask" in result.stdout
+def test_no_arguments_opens_the_chat_which_needs_a_terminal():
+    result = citebot(stdin="")
+    assert result.returncode == 2
+    assert "the chat needs a terminal" in result.stderr and "citebot ask" in result.stderr
+
+
+def test_chat_with_a_bad_corpus_exits_2(tmp_path):
+    result = citebot("chat", "--corpus", str(tmp_path / "missing"))
+    assert result.returncode == 2 and "corpus folder not found" in result.stderr
 
 
 @pytest.mark.parametrize("question", ["What is NMDA?"])

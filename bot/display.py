@@ -1,0 +1,81 @@
+"""How replies read as plain text, shared by the command line, the chat and exports.
+
+Everything from a question or a source passes through `visible` before it reaches a terminal:
+control characters and escape sequences are shown as text (\\x1b[31m), never executed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Quote, Reply, Source
+
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+# Fixed, reviewed labels of the four outcomes: an icon and a word, never colour alone.
+LABELS = {
+    "answer": ("❝", "FROM THE SOURCES"),
+    "no_answer": ("∅", "NOT IN THE SOURCES"),
+    "refer": ("⚕", "ASK A CLINICIAN"),
+    "crisis": ("⚠", "CRISIS: GET HELP NOW"),
+}
+
+
+def visible(text: str) -> str:
+    """Text safe to show on a terminal: control characters and escapes shown, not executed."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def one_line(text: str) -> str:
+    return " ".join(visible(text).split())
+
+
+def lines_of(line_start: int, line_end: int) -> str:
+    return f"{line_start}" if line_start == line_end else f"{line_start}-{line_end}"
+
+
+def origin(source: Source, line_start: int, line_end: int) -> str:
+    """Title · author or publisher · date · file:lines, as the source states them."""
+    parts = [source.title, source.author or source.publisher, source.date, f"{source.path}:{lines_of(line_start, line_end)}"]
+    return " · ".join(one_line(p) for p in parts if p)
+
+
+def nature(source: Source) -> str:
+    """The source's kind and any conflict of interest it discloses."""
+    parts = []
+    if source.kind:
+        parts.append(source.kind)
+    if source.disclosure:
+        parts.append(f"discloses: {source.disclosure}")
+    return one_line(" · ".join(parts))
+
+
+def headline(reply: Reply) -> str:
+    icon, label = LABELS[reply.outcome]
+    rule = f" · rule: {reply.rule}" if reply.outcome in ("refer", "crisis") and reply.rule else ""
+    return f"{icon} {label}{rule}"
+
+
+def quote_lines(number: int, quote: Quote) -> list[str]:
+    lines = [f'[{number}] "{one_line(quote.text)}" — {origin(quote.source, quote.line_start, quote.line_end)}']
+    if nature(quote.source):
+        lines.append(f"    {nature(quote.source)}")
+    for other in quote.also_in:
+        lines.append(f"    also said in: {one_line(other.title)} · {visible(other.path)}")
+        if nature(other):
+            lines.append(f"    {nature(other)}")
+    return lines
+
+
+def reply_text(reply: Reply) -> str:
+    """The whole reply as plain text (what `citebot ask` prints and what the chat copies)."""
+    lines = []
+    if reply.notice:
+        lines.append(f"Note: {reply.notice}")
+    lines.append(headline(reply))
+    lines.append(reply.message)
+    if reply.outcome == "crisis":
+        lines.extend(f"   {name}: {contact}" for name, contact in reply.contacts)
+    for number, quote in enumerate(reply.quotes, start=1):
+        lines.extend(quote_lines(number, quote))
+    return "\n".join(lines)

@@ -1,0 +1,81 @@
+"""Exporting a conversation to Markdown: the questions, and the replies with quotes and origins as shown.
+
+Written only where the person asks, atomically (a temporary file renamed into place), and never
+over an existing file unless the person said to overwrite it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from .display import headline, nature, one_line, origin
+from .model import Reply
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_LINE_START = re.compile(r"^([#+-]|\d+\.)")
+
+
+def escape(text: str) -> str:
+    """Text that Markdown shows literally."""
+    return _LINE_START.sub(r"\\\1", _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text)))
+
+
+def conversation_markdown(turns: list[tuple[str, Reply]], corpus: str = "") -> str:
+    lines = ["# citebot conversation", ""]
+    if corpus:
+        lines += [f"Sources: {escape(corpus)}", ""]
+    for question, reply in turns:
+        lines += [f"## Q: {escape(question) or '(empty question)'}", ""]
+        if reply.notice:
+            lines += [f"*{escape(reply.notice)}*", ""]
+        lines += [f"**{escape(headline(reply))}**", "", escape(reply.message), ""]
+        for name, contact in reply.contacts:
+            lines.append(f"- **{escape(name)}:** {escape(contact)}")
+        if reply.contacts:
+            lines.append("")
+        for number, quote in enumerate(reply.quotes, start=1):
+            lines.append(f"> {escape(quote.text)}")
+            lines.append(">")
+            lines.append(f"> — \\[{number}\\] {escape(origin(quote.source, quote.line_start, quote.line_end))}")
+            if nature(quote.source):
+                lines.append(f"> *{escape(nature(quote.source))}*")
+            for other in quote.also_in:
+                lines.append(f"> also said in: {escape(other.title)} · {escape(other.path)}")
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_new_file(path: str | os.PathLike[str], text: str, overwrite: bool = False) -> Path:
+    """Write `text` to `path` atomically. Raises FileExistsError rather than overwrite unasked."""
+    target = Path(path).expanduser()
+    if target.exists() and not overwrite:
+        raise FileExistsError(str(target))
+    if target.is_dir():
+        raise IsADirectoryError(str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            try:
+                os.link(tmp, target)  # fails if the file appeared meanwhile: never clobbers
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links
+                if target.exists():
+                    raise FileExistsError(str(target)) from None
+                os.replace(tmp, target)
+            else:
+                os.unlink(tmp)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return target
+

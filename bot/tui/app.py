@@ -1,0 +1,260 @@
+"""The chat: a Textual app that shows Replies. It renders; the core decides.
+
+Loading the corpus and answering run in workers, so the screen never freezes; questions asked while
+one is being answered wait in a queue and are answered in turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, ProgressBar, Static
+
+from ..answer import Bot
+from ..corpus import Corpus, CorpusError, bundled_corpus_path, load_corpus
+from ..display import reply_text, visible
+from ..export import conversation_markdown, write_new_file
+from ..model import Reply
+from ..policy import Policy
+from .screens import ConfirmScreen, ExportScreen, HelpScreen, SourceViewer
+from .widgets import EXAMPLES, QuestionInput, QuestionView, QuoteBlock, ReplyView, SourcesPanel, Welcome
+
+
+class CitebotApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "citebot"
+
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help"),
+        Binding("f2", "toggle_sources", "Sources", id="toggle_sources"),
+        Binding("ctrl+n", "new_conversation", "New", id="new_conversation"),
+        Binding("ctrl+s", "export", "Export", id="export"),
+        Binding("ctrl+y", "copy_reply", "Copy reply", id="copy_reply"),
+        Binding("ctrl+q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, corpus_dir: Path | None = None, locale: str | None = None, policy: Policy | None = None) -> None:
+        super().__init__()
+        self.corpus_dir = corpus_dir
+        self.locale = locale
+        self.policy = policy or Policy()
+        self.bot: Bot | None = None
+        self.bot_ready = asyncio.Event()
+        self.turns: list[tuple[str, Reply]] = []
+        self.selected: ReplyView | None = None
+        self._questions: asyncio.Queue[tuple[str, ReplyView]] = asyncio.Queue()
+
+    # -- layout ------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        bundled = self.corpus_dir is None or self.corpus_dir.resolve() == bundled_corpus_path().resolve()
+        with Horizontal(id="main"):
+            with Vertical(id="chat"):
+                with VerticalScroll(id="conversation"):
+                    yield Welcome(self.policy.contacts_for(self.locale), EXAMPLES if bundled else (), id="welcome")
+                with Vertical(id="loading"):
+                    yield Static("Reading and indexing the sources…", id="loading-label")
+                    yield ProgressBar(total=None, show_eta=False, id="progress")
+                yield QuestionInput(id="question")
+            yield SourcesPanel(id="sources")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sources").display = False
+        self.query_one(QuestionInput).focus()
+        self.load_bot()
+        self.answer_questions()
+
+    # -- workers -----------------------------------------------------------------------------------
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def load_bot(self) -> None:
+        def progress(stage: str, done: int, total: int) -> None:
+            self.call_from_thread(self._progress, stage, done, total)
+
+        try:
+            corpus = load_corpus(self.corpus_dir, progress=progress)
+            bot = Bot(corpus, self.policy, progress=progress)
+        except CorpusError as exc:
+            self.call_from_thread(self._load_failed, str(exc))
+            return
+        self.call_from_thread(self._loaded, bot)
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        self.query_one("#loading-label", Static).update(f"{stage.capitalize()} the sources… {done}/{total}")
+        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
+
+    def _loaded(self, bot: Bot) -> None:
+        self.bot = bot
+        self.query_one("#loading").display = False
+        corpus: Corpus = bot.corpus
+        summary = Text(f"{len(corpus.documents)} sources, {bot.index.size} quotable sentences.", style="italic")
+        if corpus.problems:
+            summary.append(f" {len(corpus.problems)} file problem(s):", style="bold")
+            for problem in corpus.problems[:10]:
+                summary.append(f"\n  {visible(str(problem))}")
+        self.query_one("#welcome", Welcome).mount(Static(summary, id="corpus-summary"))
+        self.bot_ready.set()
+
+    def _load_failed(self, message: str) -> None:
+        self.query_one("#loading-label", Static).update(Text(f"The corpus cannot be used: {visible(message)}"))
+        self.query_one("#progress").display = False
+
+    @work(group="answers", exclusive=True)
+    async def answer_questions(self) -> None:
+        await self.bot_ready.wait()
+        while True:
+            question, view = await self._questions.get()
+            reply = await asyncio.to_thread(self.bot.ask, question, 3, self.locale)
+            view.show(reply)
+            self.turns.append((question, reply))
+            self._select(view)
+            self._scroll_to(view)
+
+    @property
+    def waiting(self) -> int:
+        """Questions asked and not yet answered."""
+        return len(self.query(ReplyView).filter(".pending"))
+
+    # -- asking ------------------------------------------------------------------------------------
+
+    def ask(self, question: str) -> None:
+        conversation = self.query_one("#conversation")
+        view = ReplyView(question)
+        conversation.mount(QuestionView(question), view)
+        self._questions.put_nowait((question, view))
+        self._scroll_to(view)
+
+    def _scroll_to(self, view: ReplyView) -> None:
+        """Bring a reply into view once it is laid out: its start, or the end of the conversation."""
+        conversation = self.query_one("#conversation")
+
+        def scroll() -> None:
+            if view.region.height > conversation.region.height:
+                conversation.scroll_to_widget(view, animate=False, top=True)
+            else:
+                conversation.scroll_end(animate=False)
+
+        self.call_after_refresh(scroll)
+
+    @on(QuestionInput.Submitted, "#question")
+    def _submitted(self, event: QuestionInput.Submitted) -> None:
+        question = event.value
+        if not question.strip():
+            self.notify("Type a question first.", markup=False)
+            return
+        event.input.remember(question)
+        event.input.value = ""
+        self.ask(question)
+
+    @on(Welcome.ExampleChosen)
+    def _example(self, event: Welcome.ExampleChosen) -> None:
+        self.query_one(QuestionInput).remember(event.question)
+        self.ask(event.question)
+        self.query_one(QuestionInput).focus()
+
+    # -- selection, sources, viewer ----------------------------------------------------------------
+
+    def _select(self, view: ReplyView) -> None:
+        if self.selected is not None:
+            self.selected.remove_class("selected")
+        self.selected = view
+        view.add_class("selected")
+        self.query_one(SourcesPanel).show(view.reply)
+
+    @on(ReplyView.Selected)
+    def _selected(self, event: ReplyView.Selected) -> None:
+        if event.view.reply is not None:
+            self._select(event.view)
+
+    @on(QuoteBlock.Open)
+    @on(SourcesPanel.Open)
+    def _open(self, event: QuoteBlock.Open | SourcesPanel.Open) -> None:
+        self.open_source(event.quote)
+
+    def open_source(self, quote) -> None:
+        document = next((d for d in self.bot.corpus.documents if d.source.id == quote.source.id), None)
+        if document is not None:
+            self.push_screen(SourceViewer(document, quote))
+
+    # -- actions and commands ----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        rows = [(b.key_display or b.key, b.description, b.id or "") for b in self.BINDINGS]
+        for widget in (QuestionInput, QuoteBlock, SourceViewer, HelpScreen):
+            rows += [(b.key, b.description, b.id or "") for b in widget.BINDINGS if isinstance(b, Binding)]
+        rows.append(("ctrl+p", "Command palette", "command_palette"))
+        rows.append(("enter", "Send the question / open the chosen item", "input_submit"))
+        rows.append(("tab / shift+tab", "Move between replies, quotes and panels", "focus_next"))
+        self.push_screen(HelpScreen(rows))
+
+    def action_toggle_sources(self) -> None:
+        panel = self.query_one(SourcesPanel)
+        panel.display = not panel.display
+
+    def action_new_conversation(self) -> None:
+        conversation = self.query_one("#conversation")
+        for widget in list(conversation.children):
+            if widget.id != "welcome":
+                widget.remove()
+        self.turns.clear()
+        self.selected = None
+        self.query_one(SourcesPanel).show(None)
+        self.query_one(QuestionInput).focus()
+
+    def action_copy_reply(self) -> None:
+        view = self.selected
+        if view is None or view.reply is None:
+            self.notify("No reply to copy yet.", markup=False)
+            return
+        text = f"Q: {visible(view.question)}\n{reply_text(view.reply)}"
+        self.copy_to_clipboard(text)
+        if self.clipboard == text:
+            self.notify("Copied the reply with its citations.", markup=False)
+        else:
+            self.notify("Could not copy the reply.", severity="warning", markup=False)
+
+    def action_export(self) -> None:
+        if not self.turns:
+            self.notify("Nothing to export yet: ask a question first.", markup=False)
+            return
+        default = str(Path.cwd() / time.strftime("citebot-conversation-%Y%m%d-%H%M%S.md"))
+        self.push_screen(ExportScreen(default), self._export_to)
+
+    def _export_to(self, path: str | None, overwrite: bool = False) -> None:
+        if not path:
+            return
+        text = conversation_markdown(self.turns, str(self.bot.corpus.root) if self.bot else "")
+        try:
+            written = write_new_file(path, text, overwrite=overwrite)
+        except FileExistsError:
+            self.push_screen(ConfirmScreen(f"{path} exists. Overwrite it?"),
+                             lambda yes: self._export_to(path, overwrite=True) if yes else None)
+            return
+        except OSError as exc:
+            self.notify(f"Could not write the export: {exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.notify(f"Exported to {written}", markup=False)
+
+    def action_switch_theme(self) -> None:
+        self.action_change_theme()
+
+    def get_system_commands(self, screen):
+        yield SystemCommand("New conversation", "Clear the conversation and start again", self.action_new_conversation)
+        yield SystemCommand("Export conversation to Markdown", "Write the questions, quotes and origins to a file", self.action_export)
+        yield SystemCommand("Copy selected reply", "Copy the selected reply with its citations", self.action_copy_reply)
+        yield SystemCommand("Toggle sources panel", "Show or hide the sources of the selected reply", self.action_toggle_sources)
+        yield SystemCommand("Switch theme", "Choose another colour theme", self.action_switch_theme)
+        yield SystemCommand("Help", "Every key binding", self.action_help)
+        yield from super().get_system_commands(screen)
+
+
+def run(corpus_dir: Path | None = None, locale: str | None = None) -> None:
+    CitebotApp(corpus_dir, locale).run()

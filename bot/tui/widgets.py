@@ -1,0 +1,209 @@
+"""The chat's widgets: the question input, the turns of the conversation, the sources panel.
+
+Every text that comes from a person or a source is built into a rich `Text` from `display.visible`
+output, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..display import headline, lines_of, nature, one_line, origin, visible
+from ..model import Quote, Reply
+
+EXAMPLES = (
+    "How does ketamine work?",
+    "What is BDNF?",
+    "When was ketamine first synthesized?",
+    "What did researchers find about ketamine and PTSD?",
+    "What are the risks of ketamine?",
+)
+
+
+def literal(text: str, style: str = "") -> Text:
+    """A person's or a source's text, shown exactly as text."""
+    return Text(visible(text), style=style)
+
+
+class QuestionInput(Input):
+    """The question box: Enter sends, Up and Down walk through earlier questions."""
+
+    BINDINGS = [
+        Binding("up", "history(-1)", "Earlier question", show=False, id="history_back"),
+        Binding("down", "history(1)", "Later question", show=False, id="history_forward"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(placeholder="Ask about the sources, then press Enter", **kwargs)
+        self.history: list[str] = []
+        self._position = 0
+        self._draft = ""
+
+    def remember(self, question: str) -> None:
+        if question and (not self.history or self.history[-1] != question):
+            self.history.append(question)
+        self._position = len(self.history)
+        self._draft = ""
+
+    def action_history(self, step: int) -> None:
+        if not self.history:
+            return
+        if self._position == len(self.history):
+            self._draft = self.value
+        self._position = max(0, min(len(self.history), self._position + step))
+        self.value = self.history[self._position] if self._position < len(self.history) else self._draft
+        self.cursor_position = len(self.value)
+
+
+class Welcome(Vertical):
+    """The first screen: what the bot does and does not do, the crisis contact, examples."""
+
+    @dataclass
+    class ExampleChosen(Message):
+        question: str
+
+    def __init__(self, contacts: tuple[tuple[str, str], ...], examples: tuple[str, ...], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.contacts = contacts
+        self.examples = examples
+
+    def compose(self) -> ComposeResult:
+        intro = Text()
+        intro.append("citebot", style="bold")
+        intro.append(" answers questions only by quoting its sources, word for word, and shows where each "
+                     "quote comes from. It never gives advice of its own.\n")
+        intro.append("Dosing and treatment questions go to a clinician: ask your doctor, psychiatrist or pharmacist.\n")
+        intro.append("In danger right now? ", style="bold")
+        intro.append("; ".join(f"{name}: {contact}" for name, contact in self.contacts[:2]))
+        yield Static(intro, id="welcome-text")
+        if self.examples:
+            yield Static("Try an example (Enter or click):", classes="hint")
+            yield OptionList(*[Option(literal(e), id=f"example-{i}") for i, e in enumerate(self.examples)], id="examples")
+
+    @on(OptionList.OptionSelected, "#examples")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.ExampleChosen(self.examples[event.option_index]))
+
+
+class QuestionView(Static):
+    """A question as the person typed it."""
+
+    def __init__(self, question: str) -> None:
+        text = Text("You: ", style="bold")
+        text.append(visible(question) if question.strip() else "(empty question)")
+        super().__init__(text, classes="question")
+
+
+class QuoteBlock(Static, can_focus=True):
+    """One quote as a block quote with its numbered origin; Enter or click opens the source."""
+
+    BINDINGS = [Binding("enter", "open", "Open source", id="open_source")]
+
+    @dataclass
+    class Open(Message):
+        quote: Quote
+
+    def __init__(self, number: int, quote: Quote) -> None:
+        self.number = number
+        self.quote = quote
+        text = Text()
+        text.append(one_line(quote.text))
+        text.append(f"\n[{number}] ", style="bold")
+        text.append(origin(quote.source, quote.line_start, quote.line_end), style="italic")
+        if nature(quote.source):
+            text.append(f"\n{nature(quote.source)}", style="bold")
+        for other in quote.also_in:
+            text.append(f"\nalso said in: {one_line(other.title)} · {visible(other.path)}", style="italic")
+            if nature(other):
+                text.append(f" · {nature(other)}", style="bold")
+        super().__init__(text, classes="quote")
+
+    def action_open(self) -> None:
+        self.post_message(self.Open(self.quote))
+
+    def on_click(self) -> None:
+        self.action_open()
+
+
+class ReplyView(Vertical, can_focus=True):
+    """The bot's reply to one question; pending until the answer arrives."""
+
+    @dataclass
+    class Selected(Message):
+        view: "ReplyView"
+
+    def __init__(self, question: str) -> None:
+        super().__init__(classes="reply pending")
+        self.question = question
+        self.reply: Reply | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("… looking in the sources", classes="label")
+
+    def show(self, reply: Reply) -> None:
+        self.reply = reply
+        self.remove_class("pending")
+        self.add_class(reply.outcome.replace("_", "-"))
+        self.remove_children()
+        widgets: list[Static] = [Static(Text(headline(reply), style="bold"), classes="label")]
+        if reply.notice:
+            widgets.append(Static(literal(reply.notice, "italic"), classes="notice"))
+        widgets.append(Static(literal(reply.message), classes="message"))
+        if reply.outcome == "crisis":
+            contacts = Text()
+            for name, contact in reply.contacts:
+                contacts.append(f"☎ {visible(name)}: ", style="bold")
+                contacts.append(f"{visible(contact)}\n", style="bold reverse")
+            widgets.append(Static(contacts, classes="contacts"))
+        widgets.extend(QuoteBlock(n, q) for n, q in enumerate(reply.quotes, start=1))
+        self.mount_all(widgets)
+
+    def on_focus(self) -> None:
+        self.post_message(self.Selected(self))
+
+    def on_descendant_focus(self) -> None:
+        self.post_message(self.Selected(self))
+
+
+class SourcesPanel(Vertical):
+    """The sources cited in the selected reply; Enter or click opens one."""
+
+    @dataclass
+    class Open(Message):
+        quote: Quote
+
+    def compose(self) -> ComposeResult:
+        yield Static("Sources of the selected reply", classes="panel-title")
+        yield OptionList(id="cited")
+
+    def show(self, reply: Reply | None) -> None:
+        self.quotes = list(reply.quotes) if reply else []
+        options = self.query_one("#cited", OptionList)
+        options.clear_options()
+        if not self.quotes:
+            options.add_option(Option(Text("No sources cited in this reply."), disabled=True))
+            return
+        for n, quote in enumerate(self.quotes, start=1):
+            label = Text(f"[{n}] ", style="bold")
+            label.append(one_line(quote.source.title))
+            label.append(f"\n{visible(quote.source.path)}:{lines_of(quote.line_start, quote.line_end)}", style="italic")
+            options.add_option(Option(label, id=f"cited-{n}"))
+
+    @on(OptionList.OptionSelected, "#cited")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.quotes:
+            self.post_message(self.Open(self.quotes[event.option_index]))
+
+
+__all__ = ["EXAMPLES", "QuestionInput", "QuestionView", "QuoteBlock", "ReplyView", "SourcesPanel", "Welcome"]

@@ -1,0 +1,277 @@
+"""The chat, driven like a person would with `App.run_test()`: real app, real corpus, real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.widgets import OptionList, Static
+
+from bot.tui.screens import ConfirmScreen, ExportScreen, HelpScreen, SourceViewer
+from bot.tui.widgets import QuestionInput, QuoteBlock, ReplyView, SourcesPanel
+from chat_helpers import ask, drive, wait_for
+
+
+def plain(widget: Static) -> str:
+    content = widget.content
+    return content.plain if hasattr(content, "plain") else str(content)
+
+
+def reply_texts(app) -> list[str]:
+    return ["\n".join(plain(s) for s in view.query(Static)) for view in app.query(ReplyView)]
+
+
+def test_asking_shows_an_answer_with_numbered_quotes_and_origins():
+    async def scenario(pilot):
+        await ask(pilot, "What is BDNF?")
+        app = pilot.app
+        assert app.turns[0][1].outcome == "answer"
+        blocks = list(app.query(QuoteBlock))
+        assert blocks
+        first = plain(blocks[0])
+        assert "brain-derived neurotrophic factor (BDNF)" in first
+        assert "[1] The Expanding Role of Ketamine in Psychiatry · Lauro Amezcua-Patino, MD. FAPA" in first
+        assert "corpus/expanding-role-of-ketamine.txt:" in first and "blog post" in first
+
+    drive(scenario)
+
+
+def test_referral_crisis_and_no_answer_look_distinct_by_label_and_icon():
+    async def scenario(pilot):
+        await ask(pilot, "How many milligrams of ketamine should I use?")
+        await ask(pilot, "I am going to kill myself tonight")
+        await ask(pilot, "Who painted the Mona Lisa?")
+        views = list(pilot.app.query(ReplyView))
+        assert [v.reply.outcome for v in views] == ["refer", "crisis", "no_answer"]
+        texts = reply_texts(pilot.app)
+        assert "⚕ ASK A CLINICIAN · rule: dosing" in texts[0] and "clinician" in texts[0]
+        assert "⚠ CRISIS: GET HELP NOW" in texts[1] and "988" in texts[1] and "911" in texts[1]
+        assert "∅ NOT IN THE SOURCES" in texts[2] and "do not cover" in texts[2]
+        assert views[1].has_class("crisis") and not views[1].query(QuoteBlock)
+
+    drive(scenario)
+
+
+def test_disclosure_and_marketing_nature_are_shown():
+    async def scenario(pilot):
+        await ask(pilot, "Who wrote the article about HealoVerse?")
+        text = plain(pilot.app.query(QuoteBlock).first())
+        assert "discloses: Dr. Safa Rubaye serves as the Chief Medical Officer at HealoVerse" in text
+        await ask(pilot, "Was ketamine approved by the FDA?")
+        assert "clinic marketing page" in plain(pilot.app.query(QuoteBlock).last())
+
+    drive(scenario)
+
+
+def test_up_and_down_walk_through_earlier_questions():
+    async def scenario(pilot):
+        await ask(pilot, "What is BDNF?")
+        await ask(pilot, "What is NMDA?")
+        box = pilot.app.query_one(QuestionInput)
+        box.focus()
+        await pilot.press("up")
+        assert box.value == "What is NMDA?"
+        await pilot.press("up")
+        assert box.value == "What is BDNF?"
+        await pilot.press("down", "down")
+        assert box.value == ""
+
+    drive(scenario)
+
+
+def test_a_second_question_while_one_runs_is_queued_not_lost():
+    async def scenario(pilot):
+        app = pilot.app
+        box = app.query_one(QuestionInput)
+        for question in ("What is BDNF?", "What is NMDA?", "What is glutamate?"):
+            box.value = question
+            await pilot.press("enter")
+        await wait_for(pilot, lambda: len(app.turns) == 3)
+        assert [q for q, _ in app.turns] == ["What is BDNF?", "What is NMDA?", "What is glutamate?"]
+        assert app.waiting == 0
+
+    drive(scenario)
+
+
+def test_an_example_on_the_first_screen_can_be_chosen():
+    async def scenario(pilot):
+        app = pilot.app
+        examples = app.query_one("#examples", OptionList)
+        examples.focus()
+        examples.highlighted = 1
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(app.turns) == 1)
+        assert app.turns[0][0] == "What is BDNF?"
+
+    drive(scenario)
+
+
+def test_opening_a_citation_shows_the_source_with_the_quote_highlighted():
+    async def scenario(pilot):
+        await ask(pilot, "What is fear extinction?")
+        app = pilot.app
+        block = app.query(QuoteBlock).first()
+        block.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SourceViewer))
+        viewer = app.screen
+        quote = block.quote
+        meta = plain(viewer.query_one("#viewer-meta", Static))
+        assert "The Expanding Role of Ketamine in Psychiatry" in meta and "Lauro Amezcua-Patino" in meta
+        line = viewer.query_one(f"#line-{quote.line_start}", Static)
+        rendered: Text = line.content
+        highlighted = "".join(rendered.plain[s.start : s.end] for s in rendered.spans if "reverse" in str(s.style))
+        assert quote.text.split("\n")[0] in highlighted
+        assert line.has_class("quoted")
+        assert viewer.query_one("#viewer-body").scroll_y > 0 or quote.line_start < 15
+        dimmed = viewer.query_one("#line-1", Static).content  # "top of page": site chrome
+        assert any("dim" in str(s.style) for s in dimmed.spans)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SourceViewer))
+
+    drive(scenario)
+
+
+def test_sources_panel_lists_the_selected_replys_citations_and_opens_them():
+    async def scenario(pilot):
+        await ask(pilot, "When was ketamine first synthesized?")
+        app = pilot.app
+        await pilot.press("f2")
+        panel = app.query_one(SourcesPanel)
+        assert panel.display
+        options = panel.query_one("#cited", OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("soft-reboot-wellness-new-tool.txt" in label for label in labels)
+        options.focus()
+        options.highlighted = 0
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SourceViewer))
+        await pilot.press("escape")
+        await pilot.press("f2")
+        assert not panel.display
+
+    drive(scenario)
+
+
+def test_help_lists_every_binding_with_its_id():
+    async def scenario(pilot):
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+        text = plain(pilot.app.screen.query_one(Static))
+        for binding in pilot.app.BINDINGS:
+            assert binding.id in text and binding.description in text
+        for binding_id in ("history_back", "open_source", "viewer_back", "command_palette"):
+            assert binding_id in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(pilot.app.screen, HelpScreen))
+
+    drive(scenario)
+
+
+def test_export_writes_the_conversation_where_asked_and_never_overwrites_unasked(tmp_path):
+    target = tmp_path / "talk.md"
+
+    async def scenario(pilot):
+        app = pilot.app
+        await ask(pilot, "What is BDNF?")
+        await ask(pilot, "How many milligrams of ketamine should I use?")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, target.exists)
+        first = target.read_text(encoding="utf-8")
+        assert "## Q: What is BDNF?" in first
+        assert "> When administered at sub-anesthetic doses, ketamine rapidly releases brain-derived neurotrophic factor (BDNF)" in first
+        assert "\\[1\\] The Expanding Role of Ketamine in Psychiatry · Lauro Amezcua-Patino, MD. FAPA · " in first
+        assert "ASK A CLINICIAN · rule: dosing" in first
+        # A second export to the same file asks first; "no" leaves the file as it was.
+        await ask(pilot, "What is NMDA?")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert target.read_text(encoding="utf-8") == first
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "What is NMDA?" in target.read_text(encoding="utf-8"))
+        assert [p.name for p in tmp_path.iterdir()] == ["talk.md"]  # no temporary file left behind
+
+    drive(scenario)
+
+
+def test_copy_puts_the_reply_and_citations_on_the_clipboard():
+    async def scenario(pilot):
+        await ask(pilot, "What is BDNF?")
+        await pilot.press("ctrl+y")
+        clip = pilot.app.clipboard
+        assert clip.startswith("Q: What is BDNF?")
+        assert "[1] \"" in clip and "corpus/expanding-role-of-ketamine.txt:" in clip
+
+    drive(scenario)
+
+
+def test_markup_and_escapes_typed_in_the_input_are_shown_literally():
+    question = "[bold red]What is BDNF?[/] [link=http://x]y[/link] \x1b[31mred\x1b[0m مرحبا 🙂"
+
+    async def scenario(pilot):
+        await ask(pilot, question)
+        shown = plain(pilot.app.query(".question").last())
+        assert "[bold red]What is BDNF?[/]" in shown and "[link=http://x]y[/link]" in shown
+        assert "\\x1b[31m" in shown and "\x1b" not in shown
+        assert "مرحبا 🙂" in shown
+
+    drive(scenario)
+
+
+def test_new_conversation_clears_the_turns():
+    async def scenario(pilot):
+        await ask(pilot, "What is BDNF?")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert pilot.app.turns == [] and not pilot.app.query(ReplyView)
+        assert pilot.app.query_one("#welcome")
+
+    drive(scenario)
+
+
+def test_command_palette_offers_the_commands():
+    async def scenario(pilot):
+        titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
+        for wanted in ("New conversation", "Export conversation to Markdown", "Copy selected reply",
+                       "Toggle sources panel", "Switch theme"):
+            assert wanted in titles
+
+    drive(scenario)
+
+
+def test_another_corpus_loads_with_progress_and_reports_problems(tmp_path):
+    (tmp_path / "lithium.md").write_text("# Lithium\n\nLithium is a mood stabiliser used for bipolar disorder.\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+
+    async def scenario(pilot):
+        summary = plain(pilot.app.query_one("#corpus-summary", Static))
+        assert "1 sources" in summary and "empty.txt" in summary
+        assert not pilot.app.query("#examples")  # the examples are for the bundled corpus
+        await ask(pilot, "What is lithium?")
+        assert pilot.app.turns[0][1].quotes[0].source.id == "lithium"
+
+    drive(scenario, corpus_dir=tmp_path)
+
+
+def test_it_fits_80_by_24():
+    async def scenario(pilot):
+        await ask(pilot, "What are the risks of ketamine?")
+        app = pilot.app
+        assert app.query_one(QuestionInput).region.bottom <= 23
+        for block in app.query(QuoteBlock):
+            assert block.region.width <= 80
+
+    drive(scenario, size=(80, 24))
