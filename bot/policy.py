@@ -12,7 +12,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -34,27 +34,41 @@ DEFAULT_LOCALE = "US"
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A question as rules read it: `plain`, and `marked` with each substance replaced by a
+    numbered token (zsubst1z, zsubst2z, ...) that the {SUBSTANCE} macro matches."""
+
+    plain: str
+    marked: str
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     outcome: str
     topic: str
-    patterns: tuple[str, ...]
-    unless: tuple[str, ...] = ()
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...] = ()
 
-    def fires(self, text: str, macros: tuple[tuple[str, str], ...]) -> bool:
-        def hit(source: str) -> bool:
-            return _compile(source, macros).search(text) is not None
+    def fires(self, reading: Reading) -> bool:
+        def hit(pattern: re.Pattern[str]) -> bool:
+            return pattern.search(reading.marked if pattern in _MARKED else reading.plain) is not None
 
         return any(hit(p) for p in self.patterns) and not any(hit(u) for u in self.unless)
 
 
-@lru_cache(maxsize=4096)
-def _compile(source: str, macros: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
-    """A rule pattern with its {MACROS} filled in (they change with the question's own words)."""
-    if "{" in source:
-        for name, alternation in macros:
-            source = source.replace("{" + name + "}", alternation)
-    return re.compile(source)
+_MARKED: set[re.Pattern[str]] = set()  # patterns written with macros, read against Reading.marked
+_SUBSTANCE = r"\bzsubst\d+z\b"
+
+
+def _compile(source: str, treatments: list[str]) -> re.Pattern[str]:
+    """A rule pattern with its {MACROS} filled in."""
+    if "{" not in source:
+        return re.compile(source)
+    treatment = r"(?:\b(?:" + "|".join(map(re.escape, treatments)) + r")\b|" + _SUBSTANCE + ")"
+    pattern = re.compile(source.replace("{SUBSTANCE}", _SUBSTANCE).replace("{TREATMENT}", treatment))
+    _MARKED.add(pattern)
+    return pattern
 
 
 def _deleet(token: str) -> str:
@@ -93,8 +107,8 @@ class Policy:
                 id=r["id"],
                 outcome=r["outcome"],
                 topic=r["topic"],
-                patterns=tuple(r["patterns"]),
-                unless=tuple(r.get("unless", ())),
+                patterns=tuple(_compile(p, self.words.get("treatments", [])) for p in r["patterns"]),
+                unless=tuple(_compile(p, self.words.get("treatments", [])) for p in r.get("unless", ())),
             )
             for r in data["rule"]
         )
@@ -105,7 +119,7 @@ class Policy:
         words = set()
         for rule in self.rules:
             for pattern in rule.patterns + rule.unless:
-                words.update(_PATTERN_WORD.findall(_ESCAPE.sub(" ", pattern)))
+                words.update(_PATTERN_WORD.findall(_ESCAPE.sub(" ", pattern.pattern)))
         for listed in self.words.values():
             words.update(w for w in listed if len(w) >= 4)
         return sorted(words)
@@ -114,32 +128,42 @@ class Policy:
     def _known(self) -> frozenset[str]:
         return frozenset(self.vocabulary)
 
-    def read(self, question: str) -> tuple[str, tuple[str, ...]]:
-        """The normalised question, each misspelt word read as the rule word it is closest to,
-        and the question's words that are no English word: most often a medicine's name."""
-        out, unknown = [], []
-        for token in normalise(question).split():
-            if len(token) >= 4 and token.isalpha() and token not in self._known and not lexicon.is_english_word(token):
+    @cached_property
+    def _multiword_substances(self) -> re.Pattern[str]:
+        names = sorted((s for s in self.words.get("substances", ()) if " " in s), key=len, reverse=True)
+        return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else re.compile(r"(?!)")
+
+    def read(self, question: str) -> Reading:
+        """The question as rules read it. A misspelt word is read as the rule word it is closest
+        to; a listed substance, or a word no English dictionary knows (most often a medicine's
+        name), is a substance."""
+        substances = set(self.words.get("substances", ()))
+        plain, marked, numbers = [], [], {}
+
+        def substance(name: str) -> str:
+            return f"zsubst{numbers.setdefault(name, len(numbers) + 1)}z"
+
+        text = self._multiword_substances.sub(lambda m: m.group().replace(" ", "_"), normalise(question))
+        for token in text.split():
+            if "_" in token:
+                plain.append(token.replace("_", " "))
+                marked.append(substance(token))
+                continue
+            is_substance = token in substances
+            if not is_substance and len(token) >= 4 and token.isalpha() and token not in self._known \
+                    and not lexicon.is_english_word(token):
                 match = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
                 if match is not None and match[0][0] == token[0]:
                     token = match[0]
                 else:
-                    unknown.append(token)
-            out.append(token)
-        return " ".join(out), tuple(dict.fromkeys(unknown))
-
-    def macros(self, unknown: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-        """{SUBSTANCE}: a listed substance or a word of the question no dictionary knows;
-        {TREATMENT}: a listed form of treatment, or a substance."""
-        substances = sorted(set(self.words.get("substances", ())) | set(unknown), key=len, reverse=True)
-        substance = r"\b(?:" + "|".join(map(re.escape, substances)) + r")\b"
-        treatment = r"(?:\b(?:" + "|".join(map(re.escape, self.words.get("treatments", ()))) + r")\b|" + substance + ")"
-        return (("SUBSTANCE", substance), ("TREATMENT", treatment))
+                    is_substance = True
+            plain.append(token)
+            marked.append(substance(token) if is_substance else token)
+        return Reading(" ".join(plain), " ".join(marked))
 
     def rule_for(self, question: str) -> Rule | None:
-        text, unknown = self.read(question)
-        macros = self.macros(unknown)
-        return next((rule for rule in self.rules if rule.fires(text, macros)), None)
+        reading = self.read(question)
+        return next((rule for rule in self.rules if rule.fires(reading)), None)
 
     def contacts_for(self, locale: str | None = None) -> tuple[tuple[str, str], ...]:
         """Crisis contacts for a locale such as 'GB', 'en_AU' or 'en_IE.UTF-8' (default: US)."""

@@ -1,0 +1,121 @@
+"""Answer quality: does `citebot`'s own answering quote the right passage first?
+
+    python bench/quality.py                 # MedQuAD dev (1,000 answerable questions) + the bundled set
+    python bench/quality.py --n 300 --worst 15
+
+(a) MedQuAD (../shared/data/medquad): hit@1 / hit@3 of the quotes' sources against the gold
+document, no_answer and wrong-referral rates, answering time. (b) The bundled corpus: hit@1 /
+hit@3 of the expected sentence for the project's own questions (bench/bundled_quality.jsonl).
+The same code `citebot ask` runs. Prints a table and the worst misses; writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.answer import Bot  # noqa: E402
+from bot.corpus import bundled_corpus_path, load_corpus  # noqa: E402
+
+MEDQUAD = ROOT.parent / "shared" / "data" / "medquad"
+ANSWERABLE = {"information", "symptoms", "causes", "exams and tests", "outlook", "inheritance", "genetic changes",
+              "susceptibility", "stages", "complications", "frequency", "research"}
+BUNDLED_SET = Path(__file__).with_name("bundled_quality.jsonl")
+
+
+def sample_medquad(n: int, seed: int) -> list[dict]:
+    rows = [json.loads(line) for line in (MEDQUAD / "questions-dev.jsonl").open(encoding="utf-8")]
+    rows = [r for r in rows if r["qtype"] in ANSWERABLE]
+    random.Random(seed).shuffle(rows)
+    return rows[:n]
+
+
+def cited_ids(reply) -> list[str]:
+    """Source ids in the order the reply quotes them (merged sources right after their quote)."""
+    out: list[str] = []
+    for quote in reply.quotes:
+        for source in (quote.source, *quote.also_in):
+            if source.id not in out:
+                out.append(source.id)
+    return out
+
+
+def run_medquad(bot: Bot, rows: list[dict]) -> tuple[dict, list]:
+    hit1 = hit3 = abstain = refer = 0
+    times, misses = [], []
+    for row in rows:
+        started = time.perf_counter()
+        reply = bot.ask(row["question"])
+        times.append(time.perf_counter() - started)
+        gold = set(row["gold"])
+        ids = cited_ids(reply)
+        first = {q.source.id for q in reply.quotes[:1]} | {s.id for q in reply.quotes[:1] for s in q.also_in}
+        hit1 += bool(first & gold)
+        hit3 += bool(set(ids[:3]) & gold) or bool({s.id for q in reply.quotes[:3] for s in (q.source, *q.also_in)} & gold)
+        abstain += reply.outcome == "no_answer"
+        refer += reply.outcome in ("refer", "crisis")
+        if not first & gold:
+            misses.append((row["qtype"], row["question"], reply.outcome, ids[:3], sorted(gold)))
+    n = len(rows)
+    times.sort()
+    return {
+        "n": n, "hit@1": hit1 / n, "hit@3": hit3 / n, "no_answer": abstain / n, "referred": refer / n,
+        "p50 ms": 1000 * statistics.median(times), "p95 ms": 1000 * times[int(0.95 * (n - 1))],
+    }, misses
+
+
+def run_bundled(bot: Bot) -> tuple[dict, list]:
+    rows = [json.loads(line) for line in BUNDLED_SET.open(encoding="utf-8") if line.strip()]
+    hit1 = hit3 = 0
+    misses = []
+    for row in rows:
+        reply = bot.ask(row["question"])
+        texts = [" ".join(q.text.split()) for q in reply.quotes]
+        want = " ".join(row["sentence"].split())
+        found = [i for i, t in enumerate(texts) if want in t]
+        hit1 += bool(found and found[0] == 0)
+        hit3 += bool(found and found[0] < 3)
+        if not found or found[0] > 0:
+            misses.append((row["question"], reply.outcome, texts[:1], want))
+    n = len(rows)
+    return {"n": n, "hit@1": hit1 / n, "hit@3": hit3 / n}, misses
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000, help="MedQuAD questions (default 1000)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--worst", type=int, default=10, help="misses to list per set")
+    parser.add_argument("--skip-medquad", action="store_true")
+    args = parser.parse_args()
+
+    bundled, bundled_misses = run_bundled(Bot(load_corpus(bundled_corpus_path())))
+    print(f"bundled corpus: {bundled['n']} questions  hit@1 {bundled['hit@1']:.3f}  hit@3 {bundled['hit@3']:.3f}")
+    for question, outcome, got, want in bundled_misses[: args.worst]:
+        print(f"    {outcome:<9} {question}\n              want: {want[:100]}\n              got:  {(got[0] if got else '-')[:100]}")
+
+    if args.skip_medquad or not MEDQUAD.is_dir():
+        return 0
+    started = time.perf_counter()
+    bot = Bot(load_corpus(MEDQUAD))
+    print(f"\nMedQuAD: loaded and indexed {len(bot.corpus.documents)} documents in {time.perf_counter() - started:.1f} s")
+    result, misses = run_medquad(bot, sample_medquad(args.n, args.seed))
+    print(f"{'n':>5} {'hit@1':>6} {'hit@3':>6} {'no_answer':>9} {'referred':>8} {'p50 ms':>7} {'p95 ms':>7}")
+    print(f"{result['n']:>5} {result['hit@1']:>6.3f} {result['hit@3']:>6.3f} {result['no_answer']:>9.3f} "
+          f"{result['referred']:>8.3f} {result['p50 ms']:>7.2f} {result['p95 ms']:>7.2f}")
+    print("worst misses (type, question, outcome, cited, gold):")
+    for qtype, question, outcome, ids, gold in misses[: args.worst]:
+        print(f"    [{qtype}] {question} -> {outcome} {ids} gold {gold}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
