@@ -15,24 +15,18 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from .corpus import Corpus, Document, Progress, load_corpus
-from .index import Index
+from .index import Hit, Index
 from .model import Quote, Reply
 from .policy import Policy
-from .segment import Sentence
-from .text import key_words, stem, terms
+from .rank import QuestionTypes, score_candidates, title_named, weigh
+from .text import GENERIC, key_words, stem, terms
 
 MAX_QUESTION_CHARS = 2000
 MIN_COVERAGE = 0.6  # share of the question's key-term weight a quote must cover
-MIN_RELATIVE_SCORE = 0.7  # a second or third quote must score this share of the first's
-CONTEXT_WEIGHT = 0.5  # a term met only in the heading or title counts this much
+MIN_RELATIVE_SCORE = 0.55  # a second or third quote must score this share of the first's
 MERGE_SIMILARITY = 90  # rapidfuzz ratio above which quotes of different sources are one quote
-RELATION_WEIGHT = 0.35  # verbs that frame a question ("how does X affect Y") say little of its topic
-RELATION_WORDS = frozenset(stem(w) for w in """
-    affect affects affected work works worked help helps helped cause causes caused happen happens
-    happened use used uses make makes made do does did compare compared relate related involve
-    involved find found show shown showed suggest suggests mean means
-    """.split())
-TOPIC_FIRST_BONUS = 1.1  # a sentence that opens with the question's rarest term is about it
+CANDIDATES = 100  # sentences the engine hands to the ranker
+NAMED_SOURCE_SENTENCES = 200  # at most this many more from the sources the question names
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _MARKUP_TAG = re.compile(r"\[/?[A-Za-z@#][\w .#@-]*(=[^\]]*)?\]")
@@ -69,6 +63,7 @@ class Bot:
         self.corpus = corpus if corpus is not None else load_corpus(progress=progress)
         self.policy = policy or Policy()
         self.index = Index(self.corpus, progress)
+        self.question_types = QuestionTypes()
 
     @property
     def messages(self) -> dict[str, str]:
@@ -89,69 +84,66 @@ class Bot:
 
     # -- retrieval -----------------------------------------------------------------------------
 
-    def key_terms(self, question: str) -> list[str] | None:
-        """The stems of the question's key words, typos corrected; None if one is unknown."""
+    def read(self, question: str) -> tuple[list[str] | None, str]:
+        """The stems of the question's key words, typos corrected (None if a key word is unknown
+        to the sources), and the question with its typos corrected."""
+        question = _MARKUP_TAG.sub(" ", question)
         stems = []
-        for word in key_words(_MARKUP_TAG.sub(" ", question)):
+        for word in key_words(question):
             if self.index.knows(word):
                 stems.extend(terms(word))
                 continue
             corrected = self.index.correct(word)
             if corrected is None:
-                return None
+                if word in GENERIC:
+                    continue
+                return None, question
             stems.append(stem(corrected))
-        return list(dict.fromkeys(stems))
+            question = re.sub(rf"\b{re.escape(word)}\b", corrected, question, flags=re.IGNORECASE)
+        return list(dict.fromkeys(stems)), question
+
+    def key_terms(self, question: str) -> list[str] | None:
+        return self.read(question)[0]
 
     def quotes_for(self, question: str, limit: int = 3) -> list[Quote]:
-        stems = self.key_terms(question)
+        stems, corrected = self.read(question)
         if not stems:
             return []
-        weights = {s: self.index.idf(s) * (RELATION_WEIGHT if s in RELATION_WORDS else 1.0) for s in stems}
-        rarest = max(weights, key=weights.get)
-        total = sum(weights.values())
-        hits = self.index.search(stems)
-        if not hits:
-            return []
-        top = max(h.score for h in hits)
-        candidates = []
-        for hit in hits:
-            doc = self.corpus.documents[hit.doc]
-            sentence = doc.sentences[hit.sentence]
-            own_terms = terms(doc.text[sentence.start : sentence.end])
-            own = set(own_terms)
-            context = set(terms(sentence.heading)) | set(terms(doc.source.title))
-            covered = sum(w if s in own else CONTEXT_WEIGHT * w if s in context else 0.0 for s, w in weights.items())
-            coverage = covered / total
-            if not own & weights.keys():
-                continue
-            score = coverage * (0.75 + 0.25 * hit.score / top) * _length_factor(doc, sentence)
-            if rarest in own_terms[:6]:
-                score *= TOPIC_FIRST_BONUS
-            first, last = _extent(doc, hit.sentence)
-            candidates.append(_Candidate(hit.doc, first, last, score, coverage))
-        candidates = [c for c in candidates if c.coverage >= MIN_COVERAGE]
-        candidates.sort(key=lambda c: -c.score)
+        cues = self.question_types.cues(corrected)
+        weights = weigh(stems, self.index.idf, cues)
+        hits = self.index.search(stems, CANDIDATES)
+        ranked = score_candidates(self._with_named_sources(hits, set(stems)), self.corpus.documents, weights, cues)
         chosen: list[_Candidate] = []
-        for cand in candidates:
+        for cand in ranked:
+            if cand.coverage < MIN_COVERAGE:
+                continue
             if chosen and cand.score < MIN_RELATIVE_SCORE * chosen[0].score:
                 break
-            if any(c.doc == cand.doc and c.first <= cand.last and cand.first <= c.last for c in chosen):
+            first, last = _extent(self.corpus.documents[cand.doc], cand.sentence)
+            if any(c.doc == cand.doc and c.first <= last and first <= c.last for c in chosen):
                 continue
-            chosen.append(cand)
+            chosen.append(_Candidate(cand.doc, first, last, cand.score, cand.coverage))
+            if len(chosen) == limit * 2:
+                break
         return _merge([self._quote(c) for c in chosen])[:limit]
+
+    def _with_named_sources(self, hits: list[Hit], asked: set[str]) -> list[Hit]:
+        """The engine's hits, plus every quotable sentence of the sources whose title the question
+        names: "This condition occurs in 1 in 20,000 newborns" answers without naming it."""
+        seen = {(h.doc, h.sentence) for h in hits}
+        extra = []
+        for d in dict.fromkeys(h.doc for h in hits):
+            if len(extra) >= NAMED_SOURCE_SENTENCES or not title_named(self.corpus.documents[d], asked):
+                continue
+            for s, sentence in enumerate(self.corpus.documents[d].sentences):
+                if sentence.boilerplate is None and (d, s) not in seen:
+                    extra.append(Hit(d, s, 0.0))
+        return hits + extra[:NAMED_SOURCE_SENTENCES]
 
     def _quote(self, cand: _Candidate) -> Quote:
         doc = self.corpus.documents[cand.doc]
         a, b = doc.sentences[cand.first], doc.sentences[cand.last]
         return Quote(doc.text[a.start : b.end], a.start, b.end, a.line_start, b.line_end, cand.score, doc.source)
-
-
-def _length_factor(doc: Document, sentence: Sentence) -> float:
-    """Short fragments and the page's own questions ("But how does it work?") answer little."""
-    text = doc.text[sentence.start : sentence.end]
-    if text.rstrip("\"'”’) ").endswith("?"):
-        return 0.4
-    return 0.8 if len(text.split()) < 6 else 1.0
 
 
 def _extent(doc: Document, index: int) -> tuple[int, int]:

@@ -35,8 +35,8 @@ DEFAULT_LOCALE = "US"
 
 @dataclass(frozen=True)
 class Reading:
-    """A question as rules read it: `plain`, and `marked` with each substance replaced by a
-    numbered token (zsubst1z, zsubst2z, ...) that the {SUBSTANCE} macro matches."""
+    """A question as rules read it: `plain`, and `marked` with each substance numbered in order of
+    first mention (ketamine·s1 ... xanax·s2), which the {SUBSTANCE} macros match."""
 
     plain: str
     marked: str
@@ -58,14 +58,17 @@ class Rule:
 
 
 _MARKED: set[re.Pattern[str]] = set()  # patterns written with macros, read against Reading.marked
-_SUBSTANCE = r"\bzsubst\d+z\b"
+_SUBSTANCE = r"\b\w+·s\d+\b"
+_SECOND_SUBSTANCE = r"·s2\b"
+_MACRO = re.compile(r"\{(SUBSTANCE|SECOND_SUBSTANCE|TREATMENT)\}")
 
 
 def _compile(source: str, treatments: list[str]) -> re.Pattern[str]:
     """A rule pattern with its {MACROS} filled in."""
-    if "{" not in source:
+    if not _MACRO.search(source):
         return re.compile(source)
     treatment = r"(?:\b(?:" + "|".join(map(re.escape, treatments)) + r")\b|" + _SUBSTANCE + ")"
+    source = source.replace("{SECOND_SUBSTANCE}", _SECOND_SUBSTANCE)
     pattern = re.compile(source.replace("{SUBSTANCE}", _SUBSTANCE).replace("{TREATMENT}", treatment))
     _MARKED.add(pattern)
     return pattern
@@ -141,7 +144,7 @@ class Policy:
         plain, marked, numbers = [], [], {}
 
         def substance(name: str) -> str:
-            return f"zsubst{numbers.setdefault(name, len(numbers) + 1)}z"
+            return f"{name}·s{numbers.setdefault(name, len(numbers) + 1)}"
 
         text = self._multiword_substances.sub(lambda m: m.group().replace(" ", "_"), normalise(question))
         for token in text.split():

@@ -164,7 +164,7 @@ def segment(text: str, title: str = "", author: str | None = None) -> Segmented:
     block_lines: list[_Line] = []
 
     def flush(reason: str | None) -> None:
-        nonlocal block_no
+        nonlocal block_no, heading
         if not block_lines:
             return
         spans = _split_block(text, block_lines[0].start, block_lines[-1].end)
@@ -175,6 +175,12 @@ def segment(text: str, title: str = "", author: str | None = None) -> Segmented:
         if len(spans) <= 2 and any(marks):
             shared = next(m for m in marks if m)
             marks = [m or shared for m in marks]
+        if not any(marks) and len(spans) >= 2 and text[spans[0][0] : spans[0][1]].rstrip(_CLOSERS).endswith("?"):
+            # A question opening a paragraph ("How is it inherited? It is ...") heads what answers it.
+            a, b = spans.pop(0)
+            marks.pop(0)
+            headings.append(Heading(a, b, line_no(a), text[a:b]))
+            heading = text[a:b]
         for (a, b), mark in zip(spans, marks):
             sentences.append(Sentence(a, b, line_no(a), line_no(b - 1), heading, block_no, mark))
         block_no += 1

@@ -30,6 +30,21 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# General words that say how a question is asked more than what it is about. They count as key
+# terms where the sources use them, but a source that never uses them is not ruled out for that:
+# "What happens to X?" is still about X.
+GENERIC = frozenset(
+    """
+    happen happens happened happening come comes came coming start starts started starting begin
+    begins began begun relate relates related relating relation describe describes described
+    description everyone everybody anyone anybody someone class classes category categories kind
+    kinds type types need needs needed different difference differences differ differs similar
+    compare compared comparison exactly specifically usually typically important main major basic
+    overall whole people person persons thing things stuff part parts way ways reason reasons fact
+    facts example examples detail details aspect aspects lot lots matter matters able possible
+    """.split()
+)
+
 _stemmer = Stemmer.Stemmer("english")
 
 

@@ -231,3 +231,15 @@ patterns = ['\\btattoo\\b']
 def test_idioms_and_questions_about_suicide_as_a_topic_are_not_a_crisis(policy, question):
     rule = policy.rule_for(question)
     assert rule is None or rule.outcome != "crisis", question
+
+
+def test_therapy_together_with_ketamine_is_information_but_a_second_medicine_is_combining(policy):
+    assert policy.rule_for("Is ketamine used together with psychotherapy?") is None
+    assert policy.rule_for("What is ketamine-assisted therapy?") is None
+    rule = policy.rule_for("what is ketamine-assisted therapy and can it be done together with my antidepressants")
+    assert rule is not None and rule.id == "treatment.combining"
+
+
+def test_regex_quantifiers_are_not_mistaken_for_macros(policy):
+    rule = policy.rule_for("my husband took 30 of his oxycodone pills")
+    assert rule is not None and rule.id == "crisis.overdose"

@@ -1,0 +1,147 @@
+"""Ranking candidate sentences for a question: which passage answers it, not merely mentions it.
+
+A candidate's score combines how much of the question's key-term weight it covers (its own words
+fully, its heading and source title partly), the engine's BM25 score, whether it is about the
+question's rarest term, whether it holds the words that answer this kind of question (a cause, a
+frequency, an inheritance pattern: `qtypes.toml`), whether its source's title is what the question
+names, and how many other sentences of the same source also match.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+
+from .corpus import Document
+from .text import key_words, stem, terms
+
+CONTEXT_WEIGHT = 0.5  # a term met only in the heading or title counts this much
+RELATION_WEIGHT = 0.35  # verbs that frame a question ("how does X affect Y") say little of its topic
+RELATION_WORDS = frozenset(stem(w) for w in """
+    affect affects affected work works worked help helps helped cause causes caused happen happens
+    happened use used uses make makes made do does did compare compared relate related involve
+    involved find found show shown showed suggest suggests mean means
+    """.split())
+TOPIC_FIRST_BONUS = 0.10  # the sentence opens with the question's rarest term: it is about it
+CUE_BONUS = 0.25  # the sentence holds words that answer this kind of question
+TITLE_BONUS = 0.20  # everything the source's title names is in the question
+DOC_SUPPORT = 0.15  # other sentences of the same source match too
+BM25_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Cues:
+    """What the question asks for: answer words (stems) and patterns, and its frame words."""
+
+    stems: frozenset[str] = frozenset()
+    patterns: tuple[re.Pattern[str], ...] = ()
+    frame: frozenset[str] = frozenset()
+
+    def hits(self, own: set[str], text: str) -> int:
+        return len(own & self.stems) + sum(1 for p in self.patterns if p.search(text))
+
+
+class QuestionTypes:
+    """The question types of `qtypes.toml`."""
+
+    @cached_property
+    def _types(self) -> list[tuple[list[re.Pattern[str]], Cues]]:
+        data = tomllib.loads((resources.files("bot") / "qtypes.toml").read_text(encoding="utf-8"))
+        return [
+            (
+                [re.compile(p) for p in t["question"]],
+                Cues(
+                    frozenset(stem(w) for w in t.get("answer", ())),
+                    tuple(re.compile(p) for p in t.get("answer_patterns", ())),
+                    frozenset(stem(w) for w in t.get("frame", ())),
+                ),
+            )
+            for t in data["type"]
+        ]
+
+    def cues(self, question: str) -> Cues:
+        text = " ".join(re.findall(r"\w+", question.lower()))
+        stems: set[str] = set()
+        frame: set[str] = set()
+        patterns: list[re.Pattern[str]] = []
+        for asks, cues in self._types:
+            if any(p.search(text) for p in asks):
+                stems |= cues.stems
+                frame |= cues.frame
+                patterns.extend(cues.patterns)
+        return Cues(frozenset(stems), tuple(patterns), frozenset(frame))
+
+
+@dataclass
+class Candidate:
+    doc: int
+    sentence: int
+    score: float
+    coverage: float
+
+
+def weigh(stems: list[str], idf, cues: Cues = Cues()) -> dict[str, float]:
+    """Each key term's weight: its rarity, less for the verbs and frame words around a question."""
+    light = RELATION_WORDS | cues.frame
+    return {s: idf(s) * (RELATION_WEIGHT if s in light else 1.0) for s in stems}
+
+
+def title_named(doc: Document, asked: set[str]) -> bool:
+    named = {stem(w) for w in key_words(doc.source.title)}
+    return bool(named) and named <= asked
+
+
+def score_candidates(hits, documents: list[Document], weights: dict[str, float], cues: Cues) -> list[Candidate]:
+    """Every hit scored; the best first."""
+    if not hits:
+        return []
+    total = sum(weights.values()) or 1.0
+    rarest = max(weights, key=weights.get)
+    asked = set(weights)
+    top = max(h.score for h in hits) or 1.0
+    named: dict[int, bool] = {}
+    out: list[Candidate] = []
+    for hit in hits:
+        doc = documents[hit.doc]
+        sentence = doc.sentences[hit.sentence]
+        text = doc.text[sentence.start : sentence.end]
+        own_terms = terms(text)
+        own = set(own_terms)
+        if hit.doc not in named:
+            named[hit.doc] = title_named(doc, asked)
+        if not own & asked and not named[hit.doc]:
+            continue
+        # Every sentence of a source whose title the question names is about that title.
+        title = set(terms(doc.source.title)) if named[hit.doc] else set()
+        heading = set(terms(sentence.heading)) | set(terms(doc.source.title))
+        covered = sum(w if s in own or s in title else CONTEXT_WEIGHT * w if s in heading else 0.0
+                      for s, w in weights.items())
+        coverage = covered / total
+        score = coverage * (1 - BM25_SHARE + BM25_SHARE * hit.score / top) * _shape(text)
+        bonus = 1.0
+        if rarest in own_terms[:6]:
+            bonus += TOPIC_FIRST_BONUS
+        if cues.stems or cues.patterns:
+            found = cues.hits(own, text) + 0.5 * cues.hits(set(terms(sentence.heading)), sentence.heading)
+            bonus += CUE_BONUS * min(found, 2) / 2
+        if named[hit.doc]:
+            bonus += TITLE_BONUS
+        out.append(Candidate(hit.doc, hit.sentence, score * bonus, coverage))
+    per_doc: dict[int, int] = {}
+    for cand in out:
+        if cand.coverage >= 0.3:
+            per_doc[cand.doc] = per_doc.get(cand.doc, 0) + 1
+    for cand in out:
+        cand.score *= 1 + DOC_SUPPORT * min(per_doc.get(cand.doc, 1) - 1, 3) / 3
+    out.sort(key=lambda c: -c.score)
+    return out
+
+
+def _shape(text: str) -> float:
+    """Short fragments and the page's own questions ("But how does it work?") answer little."""
+    if text.rstrip("\"'”’) ").endswith("?"):
+        return 0.4
+    return 0.8 if len(text.split()) < 6 else 1.0
