@@ -5,7 +5,8 @@
 
 (a) MedQuAD (../shared/data/medquad): hit@1 / hit@3 of the quotes' sources against the gold
 document, no_answer and wrong-referral rates, answering time. (b) The bundled corpus: hit@1 /
-hit@3 of the expected sentence for the project's own questions (bench/bundled_quality.jsonl).
+hit@3 of the expected sentence for the project's own questions (bench/bundled_quality.jsonl; where
+the sources say the same thing in other sentences too, `also` lists those, and any of them counts).
 The same code `citebot ask` runs. Prints a table and the worst misses; writes nothing.
 """
 
@@ -29,6 +30,14 @@ MEDQUAD = ROOT.parent / "shared" / "data" / "medquad"
 ANSWERABLE = {"information", "symptoms", "causes", "exams and tests", "outlook", "inheritance", "genetic changes",
               "susceptibility", "stages", "complications", "frequency", "research"}
 BUNDLED_SET = Path(__file__).with_name("bundled_quality.jsonl")
+# Questions the bundled corpus does not answer (off-topic, or near its topic): each must abstain.
+NOT_COVERED = [
+    "What is electroconvulsive therapy?", "How does MDMA work in the brain?", "Who painted the Mona Lisa?",
+    "What is esketamine?", "How does ketamine affect the liver?", "What is the capital of France?",
+    "What is psilocybin?", "How does lithium work?", "What are the symptoms of schizophrenia?",
+    "Does ketamine cause bladder damage?", "What is transcranial magnetic stimulation?",
+    "How much does a ketamine clinic charge?", "What is the half-life of ketamine?",
+]
 
 
 def sample_medquad(n: int, seed: int) -> list[dict]:
@@ -79,8 +88,9 @@ def run_bundled(bot: Bot) -> tuple[dict, list]:
     for row in rows:
         reply = bot.ask(row["question"])
         texts = [" ".join(q.text.split()) for q in reply.quotes]
-        want = " ".join(row["sentence"].split())
-        found = [i for i, t in enumerate(texts) if want in t]
+        wanted = [" ".join(w.split()) for w in [row["sentence"], *row.get("also", [])]]
+        want = wanted[0]
+        found = [i for i, t in enumerate(texts) if any(w in t for w in wanted)]
         hit1 += bool(found and found[0] == 0)
         hit3 += bool(found and found[0] < 3)
         if not found or found[0] > 0:
@@ -97,8 +107,12 @@ def main() -> int:
     parser.add_argument("--skip-medquad", action="store_true")
     args = parser.parse_args()
 
-    bundled, bundled_misses = run_bundled(Bot(load_corpus(bundled_corpus_path())))
+    small = Bot(load_corpus(bundled_corpus_path()))
+    bundled, bundled_misses = run_bundled(small)
     print(f"bundled corpus: {bundled['n']} questions  hit@1 {bundled['hit@1']:.3f}  hit@3 {bundled['hit@3']:.3f}")
+    answered = [q for q in NOT_COVERED if small.ask(q).outcome == "answer"]
+    print(f"bundled corpus: {len(NOT_COVERED) - len(answered)}/{len(NOT_COVERED)} off- and near-topic questions abstain"
+          + (f"; answered: {answered}" if answered else ""))
     for question, outcome, got, want in bundled_misses[: args.worst]:
         print(f"    {outcome:<9} {question}\n              want: {want[:100]}\n              got:  {(got[0] if got else '-')[:100]}")
 

@@ -88,6 +88,7 @@ class Bot:
         """The stems of the question's key words, typos corrected (None if a key word is unknown
         to the sources), and the question with its typos corrected."""
         question = _MARKUP_TAG.sub(" ", question)
+        frame = self.question_types.cues(question).frame  # "how common", "how many people affected"
         stems = []
         for word in key_words(question):
             if self.index.knows(word):
@@ -95,7 +96,7 @@ class Bot:
                 continue
             corrected = self.index.correct(word)
             if corrected is None:
-                if word in GENERIC:
+                if word in GENERIC or stem(word) in frame:
                     continue
                 return None, question
             stems.append(stem(corrected))

@@ -16,7 +16,7 @@ from functools import cached_property
 from importlib import resources
 
 from .corpus import Document
-from .text import key_words, stem, terms
+from .text import GENERIC, key_words, stem, terms
 
 CONTEXT_WEIGHT = 0.5  # a term met only in the heading or title counts this much
 RELATION_WEIGHT = 0.35  # verbs that frame a question ("how does X affect Y") say little of its topic
@@ -25,8 +25,10 @@ RELATION_WORDS = frozenset(stem(w) for w in """
     happened use used uses make makes made do does did compare compared relate related involve
     involved find found show shown showed suggest suggests mean means
     """.split())
+GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
 TOPIC_FIRST_BONUS = 0.10  # the sentence opens with the question's rarest term: it is about it
-CUE_BONUS = 0.25  # the sentence holds words that answer this kind of question
+CUE_BONUS = 0.3  # the sentence holds words that answer this kind of question
+CUE_SATURATION = 3
 TITLE_BONUS = 0.20  # everything the source's title names is in the question
 DOC_SUPPORT = 0.15  # other sentences of the same source match too
 BM25_SHARE = 0.25
@@ -40,15 +42,17 @@ class Cues:
     patterns: tuple[re.Pattern[str], ...] = ()
     frame: frozenset[str] = frozenset()
 
-    def hits(self, own: set[str], text: str) -> int:
-        return len(own & self.stems) + sum(1 for p in self.patterns if p.search(text))
+    def hits(self, own: set[str], text: str, asked: set[str]) -> float:
+        """How strongly a sentence answers this kind of question: its answer words (not those the
+        question itself uses), and its answer patterns, which say more and count double."""
+        return len((own & self.stems) - asked) + 2 * sum(1 for p in self.patterns if p.search(text))
 
 
 class QuestionTypes:
     """The question types of `qtypes.toml`."""
 
     @cached_property
-    def _types(self) -> list[tuple[list[re.Pattern[str]], Cues]]:
+    def _types(self) -> list[tuple[list[re.Pattern[str]], Cues, bool]]:
         data = tomllib.loads((resources.files("bot") / "qtypes.toml").read_text(encoding="utf-8"))
         return [
             (
@@ -58,21 +62,21 @@ class QuestionTypes:
                     tuple(re.compile(p) for p in t.get("answer_patterns", ())),
                     frozenset(stem(w) for w in t.get("frame", ())),
                 ),
+                bool(t.get("fallback")),
             )
             for t in data["type"]
         ]
 
     def cues(self, question: str) -> Cues:
         text = " ".join(re.findall(r"\w+", question.lower()))
-        stems: set[str] = set()
-        frame: set[str] = set()
-        patterns: list[re.Pattern[str]] = []
-        for asks, cues in self._types:
-            if any(p.search(text) for p in asks):
-                stems |= cues.stems
-                frame |= cues.frame
-                patterns.extend(cues.patterns)
-        return Cues(frozenset(stems), tuple(patterns), frozenset(frame))
+        fits = [cues for asks, cues, _ in self._types if any(p.search(text) for p in asks)]
+        specific = [cues for asks, cues, fallback in self._types if not fallback and cues in fits]
+        chosen = specific or fits
+        return Cues(
+            frozenset().union(*(c.stems for c in chosen)),
+            tuple(p for c in chosen for p in c.patterns),
+            frozenset().union(*(c.frame for c in chosen)),
+        )
 
 
 @dataclass
@@ -85,7 +89,7 @@ class Candidate:
 
 def weigh(stems: list[str], idf, cues: Cues = Cues()) -> dict[str, float]:
     """Each key term's weight: its rarity, less for the verbs and frame words around a question."""
-    light = RELATION_WORDS | cues.frame
+    light = RELATION_WORDS | GENERIC_STEMS | cues.frame
     return {s: idf(s) * (RELATION_WEIGHT if s in light else 1.0) for s in stems}
 
 
@@ -102,6 +106,7 @@ def score_candidates(hits, documents: list[Document], weights: dict[str, float],
     rarest = max(weights, key=weights.get)
     asked = set(weights)
     top = max(h.score for h in hits) or 1.0
+    floor = min((h.score for h in hits if h.score > 0), default=0.0)
     named: dict[int, bool] = {}
     out: list[Candidate] = []
     for hit in hits:
@@ -120,13 +125,14 @@ def score_candidates(hits, documents: list[Document], weights: dict[str, float],
         covered = sum(w if s in own or s in title else CONTEXT_WEIGHT * w if s in heading else 0.0
                       for s, w in weights.items())
         coverage = covered / total
-        score = coverage * (1 - BM25_SHARE + BM25_SHARE * hit.score / top) * _shape(text)
+        engine = hit.score or floor  # sentences added from a named source rank like the engine's last
+        score = coverage * (1 - BM25_SHARE + BM25_SHARE * engine / top) * _shape(text)
         bonus = 1.0
         if rarest in own_terms[:6]:
             bonus += TOPIC_FIRST_BONUS
         if cues.stems or cues.patterns:
-            found = cues.hits(own, text) + 0.5 * cues.hits(set(terms(sentence.heading)), sentence.heading)
-            bonus += CUE_BONUS * min(found, 2) / 2
+            found = cues.hits(own, text, asked) + 0.5 * cues.hits(set(terms(sentence.heading)), sentence.heading, asked)
+            bonus += CUE_BONUS * min(found, CUE_SATURATION) / CUE_SATURATION
         if named[hit.doc]:
             bonus += TITLE_BONUS
         out.append(Candidate(hit.doc, hit.sentence, score * bonus, coverage))

@@ -21,7 +21,7 @@ STOPWORDS = frozenset(
     same shan she should shouldn so some such t than that the their theirs them themselves then there
     these they this those through to too under until up upon us ve very was wasn we were weren what
     whats when where which while who whom whose why will with won would wouldn you your yours
-    yourself yourselves d m o y ma
+    yourself yourselves d m o y ma many much
     tell explain describe know knew want like please thanks thank anything something someone things
     thing say says said mention mentions mentioned source sources article articles text document
     documents page pages question questions answer information info give show list lot way exactly
@@ -42,6 +42,7 @@ GENERIC = frozenset(
     compare compared comparison exactly specifically usually typically important main major basic
     overall whole people person persons thing things stuff part parts way ways reason reasons fact
     facts example examples detail details aspect aspects lot lots matter matters able possible
+    together
     """.split()
 )
 
