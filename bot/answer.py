@@ -59,11 +59,20 @@ class _Candidate:
 class Bot:
     """The whole answering pipeline over one corpus."""
 
-    def __init__(self, corpus: Corpus | None = None, policy: Policy | None = None, progress: Progress | None = None) -> None:
+    def __init__(self, corpus: Corpus | None = None, policy: Policy | None = None, progress: Progress | None = None,
+                 index: Index | None = None) -> None:
         self.corpus = corpus if corpus is not None else load_corpus(progress=progress)
         self.policy = policy or Policy()
-        self.index = Index(self.corpus, progress)
+        self.index = index or Index(self.corpus, progress)
         self.question_types = QuestionTypes()
+
+    @classmethod
+    def open(cls, root=None, progress: Progress | None = None, policy: Policy | None = None) -> "Bot":
+        """The bot over a corpus folder (default: the bundled corpus), through the on-disk cache."""
+        from .store import open_corpus
+
+        corpus, index, _ = open_corpus(root, progress)
+        return cls(corpus, policy, index=index)
 
     @property
     def messages(self) -> dict[str, str]:

@@ -42,10 +42,12 @@ CHROME_LINE = re.compile(
 )
 
 # A sentence that is not about the subject: ads, calls to action, contact details, disclaimers.
-SENTENCE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("advertisement", re.compile(r"^\W*(ad|advertisement|sponsored|promoted)\b\s*[:|-]", _I)),
+# Each rule runs only on a sentence holding one of its keywords (None: always; it is anchored and cheap).
+SENTENCE_RULES: tuple[tuple[str, tuple[str, ...] | None, re.Pattern[str]], ...] = (
+    ("advertisement", None, re.compile(r"^\W*(ad|advertisement|sponsored|promoted)\b\s*[:|-]", _I)),
     (
         "call to action",
+        None,
         re.compile(
             r"""^\W*(visit|sign\s+up|start\s+here|learn\s+more|click|tap|subscribe|donate|
             join\s+(us|our|now|today)|book\s+(a|an|your|now)|schedule\s+(a|an|your)|
@@ -57,6 +59,7 @@ SENTENCE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "call to action",
+        ("reach", "contact", "call us", "schedul", "book", "sign up", "more", "click", "today"),
         re.compile(
             r"""\b(reach\s+out\s+to|contact\s+us|call\s+us|schedule\s+(a|an|your)\s+
             (free\s+)?(consult|consultation|appointment|visit|session)|book\s+(a|an|your)\s+
@@ -67,6 +70,7 @@ SENTENCE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "contact details",
+        ("@", "http", "www.", "suite", "ste", *"0123456789"),
         re.compile(
             r"""(\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|@[\w-]+\.[a-z]{2,}|https?://|www\.|
             \b(suite|ste\.?)\s+\w+|\b[A-Z]{2}\s+\d{5}\b)""",
@@ -75,6 +79,7 @@ SENTENCE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "disclaimer",
+        ("medical advice", "consult your", "informational purposes"),
         re.compile(
             r"""(not\s+(be\s+)?(a\s+)?(substitute|replace(ment)?)\s+(for\s+)?(professional\s+)?
             medical\s+advice|consult\s+your\s+(own\s+)?(doctor|physician|healthcare)|
@@ -82,7 +87,7 @@ SENTENCE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             _I | re.VERBOSE,
         ),
     ),
-    ("promotion", re.compile(r"^[^.?]{0,120}!\s*$")),
+    ("promotion", ("!",), re.compile(r"^[^.?]{0,120}!\s*$")),
 )
 
 # A whole line that is only a date or a byline.
@@ -100,7 +105,8 @@ BYLINE = re.compile(r"^\W*(by|written\s+by|author)\s*:?\s+\S.{0,80}$", _I)
 
 def sentence_reason(text: str) -> str | None:
     """Why a sentence must never be quoted, or None when it may be."""
-    for reason, pattern in SENTENCE_RULES:
-        if pattern.search(text):
+    low = text.lower()
+    for reason, keywords, pattern in SENTENCE_RULES:
+        if (keywords is None or any(k in low for k in keywords)) and pattern.search(text):
             return reason
     return None

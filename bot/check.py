@@ -216,13 +216,13 @@ class Runner:
 
     def bot_for(self, case_file: CaseFile):
         from .answer import Bot
-        from .corpus import CorpusError, load_corpus
+        from .corpus import CorpusError
 
         root = self.corpus or case_file.corpus
         key = root.resolve() if root else None
         if key not in self._bots:
             try:
-                self._bots[key] = Bot(load_corpus(root))
+                self._bots[key] = Bot.open(root)
             except CorpusError as exc:
                 raise CaseFileError(case_file.path, None, str(exc)) from None
         return self._bots[key]

@@ -6,10 +6,11 @@ import argparse
 import json
 import os
 import sys
+import time
 from typing import TextIO
 
 from . import __version__
-from .corpus import Corpus, CorpusError, load_corpus
+from .corpus import Corpus, CorpusError
 from .display import reply_text, visible
 
 
@@ -19,10 +20,10 @@ def _questions(args: argparse.Namespace, stdin: TextIO) -> list[str] | TextIO:
     return stdin
 
 
-def cmd_ask(args: argparse.Namespace, corpus: Corpus) -> int:
+def cmd_ask(args: argparse.Namespace, corpus: Corpus, index) -> int:
     from .answer import Bot
 
-    bot = Bot(corpus)
+    bot = Bot(corpus, index=index)
     first = True
     for line in _questions(args, sys.stdin):
         question = line.rstrip("\r\n")
@@ -119,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--locale", metavar="CODE", help="crisis contacts for a country: US, CA, GB, IE, AU, EU... "
                      "(default: $CITEBOT_LOCALE, else US)")
     sub.add_parser("sources", parents=[common], help="list the corpus's sources and their metadata")
+    sub.add_parser("index", parents=[common], help="build or refresh the corpus's search index (in the user's cache)")
     check = sub.add_parser("check", parents=[common], help="run question-test files (TOML) against the corpus")
     check.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="question-test files, or folders holding "
                        "questions_*.toml / *.questions.toml files")
@@ -139,18 +141,57 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_chat(args)
     if args.command == "check":
         return cmd_check(args)
+    if args.command == "ask" and args.quotes < 1:
+        parser.error("--quotes must be at least 1")
+    from .store import open_corpus
+
+    started = time.perf_counter()
+    progress = Progress(sys.stderr) if args.command == "index" else None
     try:
-        corpus = load_corpus(args.corpus)
+        corpus, index, stats = open_corpus(args.corpus, progress)
     except CorpusError as exc:
         print(f"citebot: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if progress:
+            progress.done()
     for problem in corpus.problems:
         print(f"citebot: {visible(str(problem))}", file=sys.stderr)
+    if args.command == "index":
+        sentences = sum(1 for d in corpus.documents for s in d.sentences if s.boilerplate is None)
+        print(f"{len(corpus.documents)} documents, {sentences} quotable sentences, "
+              f"{time.perf_counter() - started:.2f} s ({stats['read']} of {stats['files']} files read, "
+              f"{stats['indexed']} indexed, {stats['removed']} removed)")
+        return 0
     if args.command == "ask":
-        if args.quotes < 1:
-            parser.error("--quotes must be at least 1")
-        return cmd_ask(args, corpus)
+        return cmd_ask(args, corpus, index)
     return cmd_sources(args, corpus)
+
+
+class Progress:
+    """A progress bar on a terminal; plain lines, one per stage and tenth, when output is not one."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last: tuple[str, int] = ("", -1)
+        self.drawn = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        tenth = 10 * done // max(total, 1)
+        if self.tty:
+            filled = 30 * done // max(total, 1)
+            self.stream.write(f"\r{stage:<9} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+            self.stream.flush()
+            self.drawn = True
+        elif (stage, tenth) != self.last:
+            self.stream.write(f"{stage} {done}/{total}\n")
+            self.last = (stage, tenth)
+
+    def done(self) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import tomllib
+import zlib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -43,12 +44,40 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass
 class Document:
-    source: Source
-    text: str
-    sentences: list[Sentence]
-    headings: list[Heading]
+    """A source's text, its sentences and headings. Built from rows (plain tuples, as the on-disk
+    cache stores them) the sentences are made only when first asked for."""
+
+    __slots__ = ("source", "text", "_sentences", "_headings", "_rows", "_heading_rows")
+
+    def __init__(self, source: Source, text: str, sentences: list[Sentence] | None = None,
+                 headings: list[Heading] | None = None, *, rows: list | None = None,
+                 heading_rows: list | None = None) -> None:
+        self.source = source
+        self.text = text
+        self._sentences = sentences
+        self._headings = headings
+        self._rows = rows
+        self._heading_rows = heading_rows
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        if self._sentences is None:
+            self._sentences = [Sentence(*row) for row in self._rows or ()]
+        return self._sentences
+
+    @property
+    def headings(self) -> list[Heading]:
+        if self._headings is None:
+            self._headings = [Heading(*row) for row in self._heading_rows or ()]
+        return self._headings
+
+    def rows(self) -> tuple[list[tuple], list[tuple]]:
+        """Sentences and headings as plain tuples (field order), for the cache."""
+        if self._rows is not None and self._heading_rows is not None:
+            return self._rows, self._heading_rows
+        return ([(s.start, s.end, s.line_start, s.line_end, s.heading, s.block, s.boilerplate) for s in self.sentences],
+                [(h.start, h.end, h.line, h.text) for h in self.headings])
 
 
 @dataclass
@@ -86,27 +115,32 @@ def load_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
     if not root.is_dir():
         raise CorpusError(f"not a folder: {root}")
     corpus = Corpus(root)
-    metadata = _read_metadata(root, corpus.problems)
-    files = _corpus_files(root)
+    metadata = read_metadata(root, corpus.problems)
+    files = corpus_files(root)
     for done, path in enumerate(files):
         if progress:
             progress("reading", done, len(files))
         rel = path.relative_to(root).as_posix()
-        if rel.endswith(JSONL_SUFFIXES):
-            corpus.documents.extend(_load_jsonl(path, corpus.problems))
-        else:
-            doc = _load_text_file(path, metadata.pop(rel, {}), corpus.problems)
-            if doc is not None:
-                corpus.documents.append(doc)
+        corpus.documents.extend(load_file(path, metadata.pop(rel, {}), corpus.problems, progress))
     for rel in metadata:
         corpus.problems.append(Problem(display_path(root / METADATA_FILE), None, f"names {rel!r}, which is not in the corpus"))
-    _make_ids_unique(corpus)
+    make_ids_unique(corpus)
     if not corpus.documents:
         raise CorpusError(f"no usable document in {root} (looked for {', '.join(TEXT_SUFFIXES + JSONL_SUFFIXES)} files)")
     return corpus
 
 
-def _corpus_files(root: Path) -> list[Path]:
+def load_file(path: Path, meta: dict[str, str], problems: list[Problem], progress: Progress | None = None,
+              vocabulary: set[str] | None = None) -> list[Document]:
+    """The documents of one corpus file: a text file is one document, a .jsonl file one a line.
+    A large file's words are gathered into `vocabulary` (when given) while it is segmented."""
+    if path.name.lower().endswith(JSONL_SUFFIXES):
+        return _load_jsonl(path, problems, progress, vocabulary)
+    doc = _load_text_file(path, meta, problems)
+    return [doc] if doc is not None else []
+
+
+def corpus_files(root: Path) -> list[Path]:
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -116,7 +150,7 @@ def _corpus_files(root: Path) -> list[Path]:
     return found
 
 
-def _read_metadata(root: Path, problems: list[Problem]) -> dict[str, dict]:
+def read_metadata(root: Path, problems: list[Problem]) -> dict[str, dict]:
     path = root / METADATA_FILE
     if not path.is_file():
         return {}
@@ -194,10 +228,11 @@ def _load_text_file(path: Path, meta: dict[str, str], problems: list[Problem]) -
     return _document(meta.get("id") or path.stem, title, meta, shown, text, visible)
 
 
-def _load_jsonl(path: Path, problems: list[Problem]) -> list[Document]:
+def _load_jsonl(path: Path, problems: list[Problem], progress: Progress | None = None,
+                vocabulary: set[str] | None = None) -> list[Document]:
     shown = display_path(path)
     opener = gzip.open if path.name.endswith(".gz") else open
-    docs = []
+    records: list[tuple[str, str, dict[str, str], str]] = []
     try:
         with opener(path, "rt", encoding="utf-8", newline="") as lines:
             for number, line in enumerate(lines, start=1):
@@ -214,16 +249,62 @@ def _load_jsonl(path: Path, problems: list[Problem]) -> list[Document]:
                 meta = {k: str(record[k]) for k in META_FIELDS if record.get(k) not in (None, "")}
                 text = record["text"]
                 title = meta.get("title") or _first_line(text) or f"{path.name} line {number}"
-                docs.append(_document(meta.get("id") or f"{path.name}:{number}", title, meta, shown, text, text))
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+                records.append((meta.get("id") or f"{path.name}:{number}", title, meta, text))
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error, gzip.BadGzipFile) as exc:
         problems.append(Problem(shown, None, f"cannot be read to the end ({exc}); kept what was read"))
+    docs = _segment_records(records, shown, progress, vocabulary)
     if not docs and not any(p.path == shown for p in problems):
         problems.append(Problem(shown, None, "no documents in it; skipped"))
     return docs
 
 
-def _document(source_id: str, title: str, meta: dict[str, str], shown: str, text: str, visible: str) -> Document:
-    source = Source(
+PARALLEL_FROM = 4000  # documents in one file from which segmenting is spread over the machine's cores
+
+
+def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown: str,
+                     progress: Progress | None, vocabulary: set[str] | None = None) -> list[Document]:
+    """Documents for (id, title, metadata, text) records; a large file is segmented in parallel."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(records) < PARALLEL_FROM or workers < 2:
+        docs = []
+        for i, (source_id, title, meta, text) in enumerate(records):
+            if progress and i % 500 == 0:
+                progress("reading", i, len(records))
+            docs.append(_document(source_id, title, meta, shown, text, text))
+        return docs
+    chunk = max(1, len(records) // (workers * 4))
+    parts = [[(title, meta.get("author"), text) for _, title, meta, text in records[i : i + chunk]]
+             for i in range(0, len(records), chunk)]
+    from concurrent.futures import ProcessPoolExecutor  # only a large corpus pays for it
+
+    docs, done = [], 0
+    with ProcessPoolExecutor(workers) as pool:
+        for part_rows, part_words in pool.map(_segment_rows, parts):
+            if vocabulary is not None:
+                vocabulary |= part_words
+            for (source_id, title, meta, text), (rows, heading_rows) in zip(records[done:], part_rows):
+                docs.append(Document(_source(source_id, title, meta, shown), text, rows=rows, heading_rows=heading_rows))
+            done += len(part_rows)
+            if progress:
+                progress("reading", done, len(records))
+    return docs
+
+
+def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[list[tuple], list[tuple]]], set[str]]:
+    """Segment a chunk of documents (in a worker process): their rows, and the chunk's vocabulary."""
+    from .index import vocabulary_of
+
+    out, docs = [], []
+    for title, author, text in part:
+        seg = segment(text, title, author)
+        doc = Document(Source("", title, ""), text, seg.sentences, seg.headings)
+        docs.append(doc)
+        out.append(doc.rows())
+    return out, vocabulary_of(docs)
+
+
+def _source(source_id: str, title: str, meta: dict[str, str], shown: str) -> Source:
+    return Source(
         id=source_id,
         title=title,
         path=shown,
@@ -234,6 +315,10 @@ def _document(source_id: str, title: str, meta: dict[str, str], shown: str, text
         kind=meta.get("kind"),
         disclosure=meta.get("disclosure"),
     )
+
+
+def _document(source_id: str, title: str, meta: dict[str, str], shown: str, text: str, visible: str) -> Document:
+    source = _source(source_id, title, meta, shown)
     seg = segment(visible, title, source.author)
     return Document(source, text, seg.sentences, seg.headings)
 
@@ -246,7 +331,7 @@ def _first_line(text: str) -> str:
     return ""
 
 
-def _make_ids_unique(corpus: Corpus) -> None:
+def make_ids_unique(corpus: Corpus) -> None:
     seen: dict[str, int] = {}
     for i, doc in enumerate(corpus.documents):
         sid = doc.source.id

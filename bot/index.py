@@ -1,23 +1,27 @@
 """The search index over a corpus's quotable sentences (tantivy, BM25), and its vocabulary.
 
 Each quotable sentence is one index entry with three fields: its own words, the heading above it
-and its source's title, all stemmed by `text.terms` so that questions and sentences meet on the
-same terms. The vocabulary (surface words of quotable text) lets a question's typos be corrected
-against what the corpus actually says.
+and its source's title, tokenized and stemmed by tantivy's `en_stem` (Snowball English, the same
+stemmer `text.terms` uses for questions). Each entry also records the corpus file it came from
+(`file`, a content key) and its place in it, so that a changed file is re-indexed on its own.
+The index lives in memory, or in a folder (`bot.store` keeps one per corpus in the user's cache).
+The vocabulary (surface words of quotable text) lets a question's typos be corrected against what
+the corpus actually says.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 
 import tantivy
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from . import lexicon
-from .corpus import Corpus, Progress
+from .corpus import Corpus, Document, Progress
 from .text import terms, words
 
 FIELD_BOOSTS = {"text": 1.0, "heading": 0.4, "title": 0.3}
@@ -30,51 +34,79 @@ class Hit:
     score: float
 
 
+def schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("file", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_unsigned_field("d", stored=True)
+    builder.add_unsigned_field("s", stored=True)
+    for name in FIELD_BOOSTS:
+        builder.add_text_field(name, stored=False, tokenizer_name="en_stem", index_option="freq")
+    return builder.build()
+
+
+def vocabulary_of(documents: list[Document]) -> set[str]:
+    """The words of the quotable text of some documents, with their headings and titles."""
+    parts = []
+    for doc in documents:
+        parts.append(doc.source.title)
+        text = doc.text
+        headings = set()
+        for start, end, _, _, heading, _, boilerplate in doc.rows()[0]:
+            if boilerplate is None:
+                parts.append(text[start:end])
+                headings.add(heading)
+        parts.extend(headings)
+    return set(words("\n".join(parts)))
+
+
+def add_documents(writer: tantivy.IndexWriter, file_key: str, documents: list[Document]) -> int:
+    """Index the quotable sentences of one corpus file's documents; returns how many."""
+    added = 0
+    for d, doc in enumerate(documents):
+        title, text = doc.source.title, doc.text
+        for s, (start, end, _, _, heading, _, boilerplate) in enumerate(doc.rows()[0]):
+            if boilerplate is None:
+                writer.add_document(tantivy.Document(file=file_key, d=d, s=s, text=text[start:end],
+                                                     heading=heading, title=title))
+                added += 1
+    return added
+
+
 class Index:
-    def __init__(self, corpus: Corpus, progress: Progress | None = None) -> None:
+    """Search over a corpus: `groups` says which documents came from which file key."""
+
+    def __init__(self, corpus: Corpus, progress: Progress | None = None, *, path: Path | None = None,
+                 groups: list[tuple[str, int, int]] | None = None, vocabulary: set[str] | None = None) -> None:
         self.corpus = corpus
-        self.entries: list[tuple[int, int]] = []
-        self.vocabulary: Counter[str] = Counter()
-        builder = tantivy.SchemaBuilder()
-        builder.add_unsigned_field("sid", stored=True)
-        for name in FIELD_BOOSTS:
-            builder.add_text_field(name, stored=False, tokenizer_name="default", index_option="freq")
-        self.schema = builder.build()
-        self._index = tantivy.Index(self.schema)
-        writer = self._index.writer(heap_size=64_000_000, num_threads=1)
-        for d, doc in enumerate(corpus.documents):
-            if progress and d % 100 == 0:
-                progress("indexing", d, len(corpus.documents))
-            title = " ".join(terms(doc.source.title))
-            self.vocabulary.update(words(doc.source.title))
-            heading_terms: dict[str, str] = {}
-            for s, sentence in enumerate(doc.sentences):
-                if sentence.boilerplate:
-                    continue
-                body = doc.text[sentence.start : sentence.end]
-                self.vocabulary.update(words(body))
-                if sentence.heading not in heading_terms:
-                    heading_terms[sentence.heading] = " ".join(terms(sentence.heading))
-                    self.vocabulary.update(words(sentence.heading))
-                writer.add_document(
-                    tantivy.Document(
-                        sid=len(self.entries),
-                        text=" ".join(terms(body)),
-                        heading=heading_terms[sentence.heading],
-                        title=title,
-                    )
-                )
-                self.entries.append((d, s))
-        writer.commit()
-        writer.wait_merging_threads()
+        self.schema = schema()
+        if groups is None:  # an index of its own, in memory
+            groups = [(f"doc{i}", i, 1) for i in range(len(corpus.documents))]
+            self._index = tantivy.Index(self.schema)
+            writer = self._index.writer(heap_size=128_000_000, num_threads=1)
+            for n, (key, first, count) in enumerate(groups):
+                if progress and n % 500 == 0:
+                    progress("indexing", n, len(groups))
+                add_documents(writer, key, corpus.documents[first : first + count])
+            writer.commit()
+            writer.wait_merging_threads()
+        else:
+            self._index = tantivy.Index.open(str(path))
         self._index.reload()
         self._searcher = self._index.searcher()
-        self.stems = {t for w in self.vocabulary for t in terms(w)}
-        self._choices = [w for w in self.vocabulary if len(w) >= 3 and not w.isdigit()]
+        self._first_doc = {key: first for key, first, _ in groups}
+        self.vocabulary = vocabulary if vocabulary is not None else vocabulary_of(corpus.documents)
+
+    @cached_property
+    def stems(self) -> set[str]:
+        return {t for w in self.vocabulary for t in terms(w)}
+
+    @cached_property
+    def _choices(self) -> list[str]:
+        return [w for w in self.vocabulary if len(w) >= 3 and not w.isdigit()]
 
     @property
     def size(self) -> int:
-        return len(self.entries)
+        return self._searcher.num_docs
 
     def doc_freq(self, stem: str, field: str = "text") -> int:
         return self._searcher.doc_freq(field, stem)
@@ -101,10 +133,10 @@ class Index:
         found = [f for f in found if f[0][0] == word[0]]
         if not found:
             return None
-        return min(found, key=lambda f: (f[1], -self.vocabulary[f[0]]))[0]
+        return min(found, key=lambda f: (f[1], -self.doc_freq(terms(f[0])[0])))[0]
 
     def search(self, stems: list[str], limit: int = 50) -> list[Hit]:
-        if not stems or not self.entries:
+        if not stems or not self.size:
             return []
         clauses = []
         for stem in dict.fromkeys(stems):
@@ -114,7 +146,8 @@ class Index:
         result = self._searcher.search(tantivy.Query.boolean_query(clauses), limit)
         hits = []
         for score, address in result.hits:
-            sid = self._searcher.doc(address)["sid"][0]
-            d, s = self.entries[sid]
-            hits.append(Hit(d, s, score))
+            stored = self._searcher.doc(address)
+            first = self._first_doc.get(stored["file"][0])
+            if first is not None:
+                hits.append(Hit(first + stored["d"][0], stored["s"][0], score))
         return hits

@@ -18,6 +18,7 @@ _BULLET = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
 _TERMINAL = ".!?…"
 _CLOSERS = "\"'”’)]»"
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s|$)")
+_NEXT_CHAR = re.compile(r"\s*(\S)")
 ABBREVIATIONS = frozenset(
     """
     dr mr mrs ms prof sr jr st vs etc e.g i.e eg ie al approx fig figs no nos vol inc ltd co corp
@@ -72,8 +73,11 @@ def lines_of(text: str) -> list[_Line]:
     return out
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
 def _normal(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return _NON_WORD.sub(" ", text.lower()).strip()
 
 
 def _is_heading(line: _Line, next_line: _Line | None) -> bool:
@@ -116,8 +120,8 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _BOUNDARY.finditer(block):
         if m.group()[0] == "." and len(m.group().rstrip(_CLOSERS)) == 1 and _is_abbreviation(block, m.start()):
             continue
-        after = block[m.end() :].lstrip()
-        if after and after[0].islower():
+        after = _NEXT_CHAR.match(block, m.end())
+        if after and after.group(1).islower():
             continue
         spans.append((begin, m.end()))
         begin = m.end()

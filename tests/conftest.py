@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Every test, and every citebot process a test starts, keeps its index cache in a fresh folder.
+os.environ["CITEBOT_CACHE_DIR"] = tempfile.mkdtemp(prefix="citebot-test-cache-")
 
 from bot.answer import Bot
 

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, ProgressBar, Static
 
 from ..answer import Bot
-from ..corpus import Corpus, CorpusError, bundled_corpus_path, load_corpus
+from ..corpus import Corpus, CorpusError, bundled_corpus_path
 from ..display import reply_text, visible
 from ..export import conversation_markdown, write_new_file
 from ..model import Reply
@@ -80,8 +80,7 @@ class CitebotApp(App[None]):
             self.call_from_thread(self._progress, stage, done, total)
 
         try:
-            corpus = load_corpus(self.corpus_dir, progress=progress)
-            bot = Bot(corpus, self.policy, progress=progress)
+            bot = Bot.open(self.corpus_dir, progress, self.policy)
         except CorpusError as exc:
             self.call_from_thread(self._load_failed, str(exc))
             return

@@ -1,0 +1,263 @@
+"""The on-disk cache: a corpus read, segmented and indexed once, opened at once afterwards.
+
+One folder per corpus in the user's cache directory ($CITEBOT_CACHE_DIR, else $XDG_CACHE_HOME/citebot,
+else ~/.cache/citebot), never inside the corpus or the installed package:
+
+    manifest.json      each corpus file: size, mtime, content key (hash of its bytes and metadata)
+    files/<key>        the file's documents, sentences and vocabulary (marshal)
+    index/             the tantivy index, each entry tagged with the key of its file
+
+A file whose size and mtime are unchanged is trusted; otherwise its bytes are hashed, and only a
+file whose content changed is read and indexed again (a removed file's entries are deleted). Writers
+take a lock, so two processes starting at once do the work once; files are written to a temporary
+name and renamed. A cache that cannot be read (truncated, corrupt, another version) is rebuilt, and
+the rebuild is reported, not raised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import marshal
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import tantivy
+
+from . import __version__
+from .corpus import (Corpus, CorpusError, Document, Problem, Progress, bundled_corpus_path, corpus_files,
+                     display_path, load_file, make_ids_unique, read_metadata)
+from .index import Index, add_documents, schema, vocabulary_of
+from .model import Source
+
+FORMAT = 1  # bump when what is stored changes: older caches are then rebuilt
+
+
+def cache_root() -> Path:
+    if os.environ.get("CITEBOT_CACHE_DIR"):
+        return Path(os.environ["CITEBOT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "citebot"
+
+
+class Store:
+    """The cache folder of one corpus."""
+
+    def __init__(self, root: Path, base: Path | None = None) -> None:
+        self.root = root.resolve()
+        name = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
+        self.dir = (base or cache_root()) / f"corpus-{name}"
+        self.files = self.dir / "files"
+        self.index_dir = self.dir / "index"
+        self.manifest_path = self.dir / "manifest.json"
+        self.notices: list[str] = []
+
+    @contextlib.contextmanager
+    def locked(self):
+        self.files.mkdir(parents=True, exist_ok=True)
+        with open(self.dir / "lock", "a+") as handle:
+            try:
+                import fcntl
+
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            except ImportError:  # no POSIX locks (Windows): rely on atomic renames alone
+                pass
+            yield
+
+    def manifest(self) -> dict:
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            self.notices.append(f"the index cache's manifest could not be read ({exc}); rebuilding")
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != __version__:
+            if data:
+                self.notices.append("the index cache was written by another version of citebot; rebuilding")
+            return {}
+        return data
+
+    def write_manifest(self, data: dict) -> None:
+        _atomic_write(self.manifest_path, json.dumps(data, indent=1).encode("utf-8"))
+
+    def read_payload(self, key: str) -> dict | None:
+        path = self.files / key
+        try:
+            payload = marshal.loads(path.read_bytes())
+            if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+                raise ValueError("unexpected contents")
+            return payload
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, EOFError, TypeError) as exc:
+            self.notices.append(f"a cached file ({key[:12]}…) was unreadable ({exc}); reading its source again")
+            return None
+
+    def write_payload(self, key: str, payload: dict) -> None:
+        _atomic_write(self.files / key, marshal.dumps(payload))
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _content_key(path: Path, meta: dict) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    digest.update(json.dumps(meta, sort_keys=True).encode())
+    return digest.hexdigest()[:32]
+
+
+def _payload(documents: list[Document], problems: list[Problem], vocabulary: set[str] | None) -> dict:
+    docs = []
+    for doc in documents:
+        src = doc.source
+        rows, heading_rows = doc.rows()
+        docs.append((src.id, src.title, src.author, src.publisher, src.date, src.url, src.kind, src.disclosure,
+                     doc.text, rows, heading_rows))
+    return {
+        "format": FORMAT,
+        "docs": docs,
+        "problems": [(p.line, p.message) for p in problems],
+        "vocabulary": sorted(vocabulary if vocabulary is not None else vocabulary_of(documents)),
+    }
+
+
+def _documents(payload: dict, shown: str) -> list[Document]:
+    out = []
+    for sid, title, author, publisher, date, url, kind, disclosure, text, rows, heading_rows in payload["docs"]:
+        source = Source(sid, title, shown, author, publisher, date, url, kind, disclosure)
+        out.append(Document(source, text, rows=rows, heading_rows=heading_rows))
+    return out
+
+
+def open_corpus(root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+                base: Path | None = None) -> tuple[Corpus, Index, dict]:
+    """The corpus and its index, from the cache where it is current, updating what is not.
+
+    Returns (corpus, index, stats) where stats counts the files read and indexed this time."""
+    root = Path(root) if root is not None else bundled_corpus_path()
+    if not root.exists():
+        raise CorpusError(f"corpus folder not found: {root}")
+    if not root.is_dir():
+        raise CorpusError(f"not a folder: {root}")
+    store = Store(root, base)
+    with store.locked():
+        return _open_locked(store, root, progress)
+
+
+def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[Corpus, Index, dict]:
+    corpus = Corpus(root)
+    metadata = read_metadata(root, corpus.problems)
+    manifest = store.manifest()
+    known: dict = manifest.get("files", {})
+    files = corpus_files(root)
+    entries: dict[str, dict] = {}
+    payloads: dict[str, dict] = {}
+    stats = {"files": len(files), "read": 0, "indexed": 0, "removed": 0}
+    for n, path in enumerate(files):
+        if progress:
+            progress("checking", n, len(files))
+        rel = path.relative_to(root).as_posix()
+        meta = metadata.pop(rel, {})
+        try:
+            info = path.stat()
+        except OSError as exc:
+            corpus.problems.append(Problem(display_path(path), None, f"cannot be read ({exc.strerror}); skipped"))
+            continue
+        old = known.get(rel)
+        meta_json = json.dumps(meta, sort_keys=True)
+        if old and old["size"] == info.st_size and old["mtime"] == info.st_mtime_ns and old["meta"] == meta_json:
+            key = old["key"]
+        else:
+            try:
+                key = _content_key(path, meta)
+            except OSError as exc:
+                corpus.problems.append(Problem(display_path(path), None, f"cannot be read ({exc.strerror}); skipped"))
+                continue
+        payload = store.read_payload(key)
+        if payload is None:
+            problems: list[Problem] = []
+            words: set[str] = set()
+            documents = load_file(path, meta, problems, progress, words)
+            payload = _payload(documents, problems, words or None)
+            store.write_payload(key, payload)
+            stats["read"] += 1
+        payloads[rel] = payload
+        entries[rel] = {"size": info.st_size, "mtime": info.st_mtime_ns, "meta": meta_json, "key": key}
+    for rel in metadata:
+        corpus.problems.append(Problem(display_path(root / "sources.toml"), None, f"names {rel!r}, which is not in the corpus"))
+
+    groups: list[tuple[str, int, int]] = []
+    vocabulary: set[str] = set()
+    for rel, payload in payloads.items():
+        shown = display_path(root / rel)
+        documents = _documents(payload, shown)
+        corpus.problems.extend(Problem(shown, line, message) for line, message in payload["problems"])
+        groups.append((entries[rel]["key"], len(corpus.documents), len(documents)))
+        corpus.documents.extend(documents)
+        vocabulary.update(payload["vocabulary"])
+    make_ids_unique(corpus)
+    if not corpus.documents:
+        raise CorpusError(f"no usable document in {root}")
+
+    indexed = set(manifest.get("indexed", [])) if manifest else set()
+    wanted = {key for key, _, _ in groups}
+    _update_index(store, corpus, groups, indexed, wanted, progress, stats)
+    store.write_manifest({"format": FORMAT, "version": __version__, "root": str(store.root),
+                          "files": entries, "indexed": sorted(wanted)})
+    corpus.problems.extend(Problem(str(store.dir), None, notice) for notice in store.notices)
+    return corpus, Index(corpus, path=store.index_dir, groups=groups, vocabulary=vocabulary), stats
+
+
+def _update_index(store: Store, corpus: Corpus, groups, indexed: set[str], wanted: set[str],
+                  progress: Progress | None, stats: dict) -> None:
+    """Delete the entries of files gone or changed, add those of files new or changed."""
+    if not indexed:  # no manifest says what the index holds: start it afresh
+        shutil.rmtree(store.index_dir, ignore_errors=True)
+    try:
+        index = tantivy.Index(schema(), path=str(_ensure_dir(store.index_dir)), reuse=True)
+        index.reload()
+        if indexed and index.searcher().num_docs == 0:
+            raise ValueError("the index is empty")
+    except (ValueError, OSError) as exc:
+        store.notices.append(f"the search index could not be opened ({exc}); rebuilding it")
+        shutil.rmtree(store.index_dir, ignore_errors=True)
+        index = tantivy.Index(schema(), path=str(_ensure_dir(store.index_dir)), reuse=False)
+        indexed = set()
+    stale, missing = indexed - wanted, wanted - indexed
+    if not stale and not missing:
+        return
+    writer = index.writer(heap_size=256_000_000, num_threads=min(os.cpu_count() or 1, 4))
+    for key in stale:
+        writer.delete_documents_by_term("file", key)
+        stats["removed"] += 1
+    for n, (key, first, count) in enumerate(groups):
+        if key in missing:
+            if progress:
+                progress("indexing", n, len(groups))
+            add_documents(writer, key, corpus.documents[first : first + count])
+            stats["indexed"] += 1
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def _ensure_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+

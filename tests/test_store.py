@@ -1,0 +1,129 @@
+"""The on-disk index cache: reused, refreshed file by file, rebuilt when broken, safe to share."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.answer import Bot
+from bot.store import Store, open_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def folder(tmp_path) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "lithium.md").write_text("# Lithium\n\nLithium is a mood stabiliser used for bipolar disorder.\n", encoding="utf-8")
+    (docs / "gout.md").write_text("# Gout\n\nGout is a form of arthritis caused by uric acid crystals.\n", encoding="utf-8")
+    (docs / "rows.jsonl").write_text(json.dumps({"id": "anemia", "title": "Anemia",
+                                                 "text": "Anemia is a lack of healthy red blood cells."}) + "\n", encoding="utf-8")
+    return docs
+
+
+def first_source(corpus, index, question: str) -> str | None:
+    reply = Bot(corpus, index=index).ask(question)
+    return reply.quotes[0].source.id if reply.quotes else None
+
+
+def test_the_second_start_reads_and_indexes_nothing(folder, tmp_path):
+    cache = tmp_path / "cache"
+    corpus, index, stats = open_corpus(folder, base=cache)
+    assert (stats["read"], stats["indexed"]) == (3, 3)
+    corpus, index, stats = open_corpus(folder, base=cache)
+    assert (stats["read"], stats["indexed"], stats["removed"]) == (0, 0, 0)
+    assert first_source(corpus, index, "What is lithium?") == "lithium"
+    assert not any(cache in p.parents for p in folder.rglob("*"))  # nothing written into the corpus
+    assert sorted(p.name for p in folder.iterdir()) == ["gout.md", "lithium.md", "rows.jsonl"]
+
+
+def test_a_changed_added_or_removed_file_is_all_that_is_redone(folder, tmp_path):
+    cache = tmp_path / "cache"
+    open_corpus(folder, base=cache)
+    (folder / "gout.md").write_text("# Gout\n\nGout often starts in the big toe joint.\n", encoding="utf-8")
+    (folder / "asthma.txt").write_text("Asthma\n\nAsthma narrows the airways of the lungs.\n", encoding="utf-8")
+    (folder / "lithium.md").unlink()
+    corpus, index, stats = open_corpus(folder, base=cache)
+    assert (stats["read"], stats["indexed"], stats["removed"]) == (2, 2, 2)
+    assert first_source(corpus, index, "Where does gout start?") == "gout"
+    assert "big toe" in Bot(corpus, index=index).ask("Where does gout start?").quotes[0].text
+    assert first_source(corpus, index, "What narrows the airways?") == "asthma"
+    assert Bot(corpus, index=index).ask("What is lithium?").outcome == "no_answer"
+    assert index.size == 3  # gout, asthma, anemia: the old entries are gone
+
+
+def test_a_file_touched_but_unchanged_is_not_read_again(folder, tmp_path):
+    cache = tmp_path / "cache"
+    open_corpus(folder, base=cache)
+    os.utime(folder / "gout.md", ns=(1, 1))
+    _, _, stats = open_corpus(folder, base=cache)
+    assert (stats["read"], stats["indexed"]) == (0, 0)
+
+
+def test_changed_metadata_in_sources_toml_refreshes_the_file(folder, tmp_path):
+    cache = tmp_path / "cache"
+    open_corpus(folder, base=cache)
+    (folder / "sources.toml").write_text('["gout.md"]\nauthor = "A. Rheumatologist"\n', encoding="utf-8")
+    corpus, _, stats = open_corpus(folder, base=cache)
+    assert stats["read"] == 1
+    assert next(d.source for d in corpus.documents if d.source.id == "gout").author == "A. Rheumatologist"
+
+
+@pytest.mark.parametrize("damage", ["truncated payload", "garbage manifest", "old version", "corrupt index", "deleted index"])
+def test_a_broken_cache_is_rebuilt_with_a_message(folder, tmp_path, damage):
+    cache = tmp_path / "cache"
+    open_corpus(folder, base=cache)
+    store = Store(folder, cache)
+    if damage == "truncated payload":
+        for payload in store.files.iterdir():
+            payload.write_bytes(payload.read_bytes()[:10])
+    elif damage == "garbage manifest":
+        store.manifest_path.write_text("{not json", encoding="utf-8")
+    elif damage == "old version":
+        data = json.loads(store.manifest_path.read_text(encoding="utf-8"))
+        store.manifest_path.write_text(json.dumps({**data, "version": "0.0.0"}), encoding="utf-8")
+    elif damage == "corrupt index":
+        for f in store.index_dir.iterdir():
+            if f.name.endswith("meta.json"):
+                f.write_text("{broken", encoding="utf-8")
+    else:
+        for f in store.index_dir.iterdir():
+            f.unlink()
+    corpus, index, _ = open_corpus(folder, base=cache)
+    assert first_source(corpus, index, "What is lithium?") == "lithium"
+    assert index.size == 3
+    if damage != "deleted index":
+        assert any("rebuild" in p.message or "again" in p.message for p in corpus.problems), corpus.problems
+    _, _, stats = open_corpus(folder, base=cache)
+    assert (stats["read"], stats["indexed"]) == (0, 0)  # and whole again
+
+
+def test_two_processes_starting_at_once_share_one_cache(folder, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CITEBOT_CACHE_DIR": str(tmp_path / "shared-cache")}
+    cmd = [sys.executable, "-m", "bot", "ask", "--json", "--corpus", str(folder), "What is gout?"]
+    runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(4)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    for out, err in outputs:
+        assert json.loads(out)["quotes"][0]["source"]["id"] == "gout"
+        assert "rebuild" not in err
+    corpus, index, stats = open_corpus(folder, base=tmp_path / "shared-cache")
+    assert (stats["read"], stats["indexed"]) == (0, 0) and index.size == 3
+
+
+def test_citebot_index_prints_counts_and_plain_progress(folder, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CITEBOT_CACHE_DIR": str(tmp_path / "c")}
+    cmd = [sys.executable, "-m", "bot", "index", "--corpus", str(folder)]
+    first = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert first.returncode == 0
+    assert first.stdout.startswith("3 documents, 3 quotable sentences,")
+    assert "3 of 3 files read, 3 indexed" in first.stdout
+    assert "indexing" in first.stderr and "\r" not in first.stderr  # plain lines: not a terminal
+    second = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+    assert "0 of 3 files read, 0 indexed" in second.stdout
