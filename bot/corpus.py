@@ -9,6 +9,7 @@ metadata, a bad .jsonl line) is reported with its file and line, and the rest st
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -97,9 +98,9 @@ def bundled_corpus_path() -> Path:
 
 def display_path(path: Path) -> str:
     """A path that opens the file from the current directory: relative below it, else absolute."""
-    absolute = path.resolve()
+    absolute = Path(os.path.abspath(path))  # not resolve(): a symlink loop must not raise here
     try:
-        return str(absolute.relative_to(Path.cwd().resolve()))
+        return str(absolute.relative_to(os.path.abspath(os.getcwd())))
     except ValueError:
         return str(absolute)
 
@@ -125,8 +126,9 @@ def load_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
     for rel in metadata:
         corpus.problems.append(Problem(display_path(root / METADATA_FILE), None, f"names {rel!r}, which is not in the corpus"))
     make_ids_unique(corpus)
+    note_duplicates(corpus)
     if not corpus.documents:
-        raise CorpusError(f"no usable document in {root} (looked for {', '.join(TEXT_SUFFIXES + JSONL_SUFFIXES)} files)")
+        raise CorpusError(no_usable_document(root, corpus.problems))
     return corpus
 
 
@@ -329,6 +331,27 @@ def _first_line(text: str) -> str:
         if line:
             return line[:120]
     return ""
+
+
+def no_usable_document(root: Path, problems: list[Problem]) -> str:
+    message = f"no usable document in {root} (looked for {', '.join(TEXT_SUFFIXES + JSONL_SUFFIXES)} files)"
+    if problems:
+        message += "; " + "; ".join(str(p) for p in problems[:10])
+    return message
+
+
+def note_duplicates(corpus: Corpus) -> None:
+    """Report, once, a document whose text another document already has (both stay; their
+    quotes are merged into one that names both sources)."""
+    first: dict[str, Document] = {}
+    for doc in corpus.documents:
+        key = hashlib.sha1(doc.text.encode("utf-8", "replace")).hexdigest()
+        if key in first:
+            other = first[key].source
+            corpus.problems.append(Problem(doc.source.path, None, f"same text as {other.path} ({other.id}); "
+                                                                  "quotes from both are shown as one"))
+        else:
+            first[key] = doc
 
 
 def make_ids_unique(corpus: Corpus) -> None:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 Outcome = Literal["answer", "no_answer", "refer", "crisis"]
 OUTCOMES: tuple[str, ...] = ("answer", "no_answer", "refer", "crisis")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """Text that encodes as UTF-8: an unpaired surrogate (from undecodable input) becomes U+FFFD."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,7 @@ class Reply:
 
     def to_dict(self) -> dict:
         data = {
-            "question": self.question,
+            "question": valid_text(self.question),
             "outcome": self.outcome,
             "rule": self.rule,
             "message": self.message,

@@ -29,7 +29,8 @@ import tantivy
 
 from . import __version__
 from .corpus import (Corpus, CorpusError, Document, Problem, Progress, bundled_corpus_path, corpus_files,
-                     display_path, load_file, make_ids_unique, read_metadata)
+                     display_path, load_file, make_ids_unique, no_usable_document, note_duplicates,
+                     read_metadata)
 from .index import Index, add_documents, schema, vocabulary_of
 from .model import Source
 
@@ -114,8 +115,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _content_key(path: Path, meta: dict) -> str:
-    digest = hashlib.sha256()
+def _content_key(path: Path, rel: str, meta: dict) -> str:
+    """The file's bytes, its name (ids and titles fall back to it) and its metadata, hashed."""
+    digest = hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0")
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
@@ -186,7 +188,7 @@ def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[C
             key = old["key"]
         else:
             try:
-                key = _content_key(path, meta)
+                key = _content_key(path, rel, meta)
             except OSError as exc:
                 corpus.problems.append(Problem(display_path(path), None, f"cannot be read ({exc.strerror}); skipped"))
                 continue
@@ -213,8 +215,9 @@ def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[C
         corpus.documents.extend(documents)
         vocabulary.update(payload["vocabulary"])
     make_ids_unique(corpus)
+    note_duplicates(corpus)
     if not corpus.documents:
-        raise CorpusError(f"no usable document in {root}")
+        raise CorpusError(no_usable_document(root, corpus.problems))
 
     indexed = set(manifest.get("indexed", [])) if manifest else set()
     wanted = {key for key, _, _ in groups}
