@@ -15,13 +15,14 @@ import os
 import re
 import tomllib
 import zlib
+from array import array
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Callable
 
 from .model import Source
-from .segment import Heading, Sentence, segment
+from .segment import REASONS, Heading, Sentence, segment
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
@@ -46,25 +47,29 @@ class Problem:
 
 
 class Document:
-    """A source's text, its sentences and headings. Built from rows (plain tuples, as the on-disk
-    cache stores them) the sentences are made only when first asked for."""
+    """A source's text, its sentences and headings.
 
-    __slots__ = ("source", "text", "_sentences", "_headings", "_rows", "_heading_rows")
+    Sentences may come packed (seven 32-bit integers a sentence, as the on-disk cache stores them):
+    a large corpus then costs 28 bytes a sentence, and Sentence objects are made only for the
+    documents a question actually reaches."""
+
+    __slots__ = ("source", "text", "_sentences", "_headings", "_packed", "_names", "_heading_rows")
 
     def __init__(self, source: Source, text: str, sentences: list[Sentence] | None = None,
-                 headings: list[Heading] | None = None, *, rows: list | None = None,
-                 heading_rows: list | None = None) -> None:
+                 headings: list[Heading] | None = None, *, packed: bytes | None = None,
+                 names: list[str] | None = None, heading_rows: list | None = None) -> None:
         self.source = source
         self.text = text
         self._sentences = sentences
         self._headings = headings
-        self._rows = rows
+        self._packed = packed
+        self._names = names
         self._heading_rows = heading_rows
 
     @property
     def sentences(self) -> list[Sentence]:
         if self._sentences is None:
-            self._sentences = [Sentence(*row) for row in self._rows or ()]
+            self._sentences = unpack(self._packed or b"", self._names or [])
         return self._sentences
 
     @property
@@ -73,12 +78,50 @@ class Document:
             self._headings = [Heading(*row) for row in self._heading_rows or ()]
         return self._headings
 
-    def rows(self) -> tuple[list[tuple], list[tuple]]:
-        """Sentences and headings as plain tuples (field order), for the cache."""
-        if self._rows is not None and self._heading_rows is not None:
-            return self._rows, self._heading_rows
-        return ([(s.start, s.end, s.line_start, s.line_end, s.heading, s.block, s.boilerplate) for s in self.sentences],
-                [(h.start, h.end, h.line, h.text) for h in self.headings])
+    def packed(self) -> tuple[bytes, list[str], list[tuple]]:
+        """Sentences packed, the heading names they refer to, and headings as tuples: for the cache."""
+        if self._packed is None:
+            self._packed, self._names = pack(self.sentences)
+        if self._heading_rows is None:
+            self._heading_rows = [(h.start, h.end, h.line, h.text) for h in self.headings]
+        return self._packed, self._names or [], self._heading_rows
+
+    def quotable(self):
+        """(index, start, end, heading) of each sentence that may be quoted."""
+        if self._sentences is not None:
+            for i, s in enumerate(self._sentences):
+                if s.boilerplate is None:
+                    yield i, s.start, s.end, s.heading
+            return
+        ints, names = array("i", self._packed or b""), self._names or []
+        for i in range(len(ints) // _FIELDS):
+            base = i * _FIELDS
+            if ints[base + 6] < 0:
+                heading = ints[base + 5]
+                yield i, ints[base], ints[base + 1], names[heading] if heading >= 0 else ""
+
+
+_FIELDS = 7  # start, end, line_start, line_end, block, heading name (-1: none), reason (-1: quotable)
+
+
+def pack(sentences: list[Sentence]) -> tuple[bytes, list[str]]:
+    names: dict[str, int] = {}
+    ints = array("i")
+    for s in sentences:
+        heading = names.setdefault(s.heading, len(names)) if s.heading else -1
+        reason = REASONS.index(s.boilerplate) if s.boilerplate else -1
+        ints.extend((s.start, s.end, s.line_start, s.line_end, s.block, heading, reason))
+    return ints.tobytes(), list(names)
+
+
+def unpack(packed: bytes, names: list[str]) -> list[Sentence]:
+    ints = array("i", packed)
+    out = []
+    for base in range(0, len(ints), _FIELDS):
+        start, end, line_start, line_end, block, heading, reason = ints[base : base + _FIELDS]
+        out.append(Sentence(start, end, line_start, line_end, names[heading] if heading >= 0 else "", block,
+                            REASONS[reason] if reason >= 0 else None))
+    return out
 
 
 @dataclass
@@ -284,15 +327,16 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown:
         for part_rows, part_words in pool.map(_segment_rows, parts):
             if vocabulary is not None:
                 vocabulary |= part_words
-            for (source_id, title, meta, text), (rows, heading_rows) in zip(records[done:], part_rows):
-                docs.append(Document(_source(source_id, title, meta, shown), text, rows=rows, heading_rows=heading_rows))
+            for (source_id, title, meta, text), (packed, names, heading_rows) in zip(records[done:], part_rows):
+                docs.append(Document(_source(source_id, title, meta, shown), text, packed=packed, names=names,
+                                     heading_rows=heading_rows))
             done += len(part_rows)
             if progress:
                 progress("reading", done, len(records))
     return docs
 
 
-def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[list[tuple], list[tuple]]], set[str]]:
+def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[bytes, list[str], list[tuple]]], set[str]]:
     """Segment a chunk of documents (in a worker process): their rows, and the chunk's vocabulary."""
     from .index import vocabulary_of
 
@@ -301,7 +345,7 @@ def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[l
         seg = segment(text, title, author)
         doc = Document(Source("", title, ""), text, seg.sentences, seg.headings)
         docs.append(doc)
-        out.append(doc.rows())
+        out.append(doc.packed())
     return out, vocabulary_of(docs)
 
 

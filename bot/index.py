@@ -51,10 +51,9 @@ def vocabulary_of(documents: list[Document]) -> set[str]:
         parts.append(doc.source.title)
         text = doc.text
         headings = set()
-        for start, end, _, _, heading, _, boilerplate in doc.rows()[0]:
-            if boilerplate is None:
-                parts.append(text[start:end])
-                headings.add(heading)
+        for _, start, end, heading in doc.quotable():
+            parts.append(text[start:end])
+            headings.add(heading)
         parts.extend(headings)
     return set(words("\n".join(parts)))
 
@@ -64,11 +63,10 @@ def add_documents(writer: tantivy.IndexWriter, file_key: str, documents: list[Do
     added = 0
     for d, doc in enumerate(documents):
         title, text = doc.source.title, doc.text
-        for s, (start, end, _, _, heading, _, boilerplate) in enumerate(doc.rows()[0]):
-            if boilerplate is None:
-                writer.add_document(tantivy.Document(file=file_key, d=d, s=s, text=text[start:end],
-                                                     heading=heading, title=title))
-                added += 1
+        for s, start, end, heading in doc.quotable():
+            writer.add_document(tantivy.Document(file=file_key, d=d, s=s, text=text[start:end],
+                                                 heading=heading, title=title))
+            added += 1
     return added
 
 

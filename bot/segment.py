@@ -27,6 +27,9 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 MAX_HEADING_WORDS = 14
+# Every reason a sentence may have for never being quoted (the order is stored in caches: append only).
+REASONS = ("site header", "footer", "site chrome", "date line", "byline", "repeated",
+           *dict.fromkeys(reason for reason, _, _ in boilerplate.SENTENCE_RULES))
 
 
 @dataclass(frozen=True, slots=True)

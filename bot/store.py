@@ -23,6 +23,7 @@ import marshal
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import tantivy
@@ -34,7 +35,8 @@ from .corpus import (Corpus, CorpusError, Document, Problem, Progress, bundled_c
 from .index import Index, add_documents, schema, vocabulary_of
 from .model import Source
 
-FORMAT = 1  # bump when what is stored changes: older caches are then rebuilt
+FORMAT = 2  # bump when what is stored changes: older caches are then rebuilt
+CHUNK = 2000  # documents per stored chunk
 
 
 def cache_root() -> Path:
@@ -86,28 +88,37 @@ class Store:
         _atomic_write(self.manifest_path, json.dumps(data, indent=1).encode("utf-8"))
 
     def read_payload(self, key: str) -> dict | None:
-        path = self.files / key
+        """A file's cached documents. Stored as a header and then chunks of documents, read one at
+        a time, so a large file never needs its whole cache in memory twice."""
         try:
-            payload = marshal.loads(path.read_bytes())
-            if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-                raise ValueError("unexpected contents")
+            with open(self.files / key, "rb") as fh:
+                payload = marshal.load(fh)
+                if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+                    raise ValueError("unexpected contents")
+                payload["docs"] = [doc for _ in range(payload.pop("chunks")) for doc in marshal.load(fh)]
             return payload
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, EOFError, TypeError) as exc:
-            self.notices.append(f"a cached file ({key[:12]}…) was unreadable ({exc}); reading its source again")
+        except (OSError, ValueError, EOFError, TypeError, KeyError) as exc:
+            self.notices.append(f"a cached file ({key[:12]}…) was unreadable ({exc or type(exc).__name__}); "
+                                "reading its source again")
             return None
 
     def write_payload(self, key: str, payload: dict) -> None:
-        _atomic_write(self.files / key, marshal.dumps(payload))
+        docs = payload["docs"]
+        chunks = [docs[i : i + CHUNK] for i in range(0, len(docs), CHUNK)]
+        header = {k: v for k, v in payload.items() if k != "docs"} | {"chunks": len(chunks)}
+        parts = (marshal.dumps(part) for part in (header, *chunks))  # one chunk in memory at a time
+        _atomic_write(self.files / key, parts)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for part in [data] if isinstance(data, bytes) else data:
+                fh.write(part)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -129,9 +140,9 @@ def _payload(documents: list[Document], problems: list[Problem], vocabulary: set
     docs = []
     for doc in documents:
         src = doc.source
-        rows, heading_rows = doc.rows()
+        packed, names, heading_rows = doc.packed()
         docs.append((src.id, src.title, src.author, src.publisher, src.date, src.url, src.kind, src.disclosure,
-                     doc.text, rows, heading_rows))
+                     doc.text, packed, names, heading_rows))
     return {
         "format": FORMAT,
         "docs": docs,
@@ -142,9 +153,9 @@ def _payload(documents: list[Document], problems: list[Problem], vocabulary: set
 
 def _documents(payload: dict, shown: str) -> list[Document]:
     out = []
-    for sid, title, author, publisher, date, url, kind, disclosure, text, rows, heading_rows in payload["docs"]:
+    for sid, title, author, publisher, date, url, kind, disclosure, text, packed, names, heading_rows in payload["docs"]:
         source = Source(sid, title, shown, author, publisher, date, url, kind, disclosure)
-        out.append(Document(source, text, rows=rows, heading_rows=heading_rows))
+        out.append(Document(source, text, packed=packed, names=names, heading_rows=heading_rows))
     return out
 
 
@@ -246,7 +257,7 @@ def _update_index(store: Store, corpus: Corpus, groups, indexed: set[str], wante
     stale, missing = indexed - wanted, wanted - indexed
     if not stale and not missing:
         return
-    writer = index.writer(heap_size=256_000_000, num_threads=min(os.cpu_count() or 1, 4))
+    writer = index.writer(heap_size=128_000_000, num_threads=min(os.cpu_count() or 1, 4))
     for key in stale:
         writer.delete_documents_by_term("file", key)
         stats["removed"] += 1
