@@ -162,8 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     for problem in corpus.problems:
         print(f"citebot: {visible(str(problem))}", file=sys.stderr)
     if args.command == "index":
-        sentences = sum(1 for d in corpus.documents for s in d.sentences if s.boilerplate is None)
-        print(f"{len(corpus.documents)} documents, {sentences} quotable sentences, "
+        print(f"{len(corpus.documents)} documents, {index.size} quotable sentences, "
               f"{time.perf_counter() - started:.2f} s ({stats['read']} of {stats['files']} files read, "
               f"{stats['indexed']} indexed, {stats['removed']} removed)")
         return 0

@@ -304,6 +304,7 @@ def _load_jsonl(path: Path, problems: list[Problem], progress: Progress | None =
 
 
 PARALLEL_FROM = 4000  # documents in one file from which segmenting is spread over the machine's cores
+FORK_BELOW = 64_000_000  # characters: below, forked workers (quickest); above, fresh ones (leanest)
 
 
 def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown: str,
@@ -320,10 +321,16 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown:
     chunk = max(1, len(records) // (workers * 4))
     parts = [[(title, meta.get("author"), text) for _, title, meta, text in records[i : i + chunk]]
              for i in range(0, len(records), chunk)]
-    from concurrent.futures import ProcessPoolExecutor  # only a large corpus pays for it
+    import multiprocessing  # only a large corpus pays for these
+    from concurrent.futures import ProcessPoolExecutor
 
+    # Fresh workers (not forks of this process, which holds the whole file by now): each costs
+    # only what it segments.
+    methods = multiprocessing.get_all_start_methods()
+    size = sum(len(text) for _, _, _, text in records)
+    method = "fork" if "fork" in methods and size < FORK_BELOW else "forkserver" if "forkserver" in methods else "spawn"
     docs, done = [], 0
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         for part_rows, part_words in pool.map(_segment_rows, parts):
             if vocabulary is not None:
                 vocabulary |= part_words
@@ -384,12 +391,16 @@ def no_usable_document(root: Path, problems: list[Problem]) -> str:
     return message
 
 
-def note_duplicates(corpus: Corpus) -> None:
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:20]
+
+
+def note_duplicates(corpus: Corpus, keys: list[str] | None = None) -> None:
     """Report, once, a document whose text another document already has (both stay; their
-    quotes are merged into one that names both sources)."""
+    quotes are merged into one that names both sources). `keys`: each document's text_key."""
     first: dict[str, Document] = {}
-    for doc in corpus.documents:
-        key = hashlib.sha1(doc.text.encode("utf-8", "replace")).hexdigest()
+    for n, doc in enumerate(corpus.documents):
+        key = keys[n] if keys is not None else text_key(doc.text)
         if key in first:
             other = first[key].source
             corpus.problems.append(Problem(doc.source.path, None, f"same text as {other.path} ({other.id}); "

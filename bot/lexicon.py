@@ -17,7 +17,7 @@ DICTIONARY = "frequency_dictionary_en_82_765.txt"
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     text = (resources.files("symspellpy") / DICTIONARY).read_text(encoding="utf-8")
-    return frozenset(line.split(" ", 1)[0] for line in text.splitlines() if line)
+    return frozenset(text.split()[::2])  # "word count" lines: every other token is a word
 
 
 def is_english_word(word: str) -> bool:

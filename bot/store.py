@@ -31,11 +31,11 @@ import tantivy
 from . import __version__
 from .corpus import (Corpus, CorpusError, Document, Problem, Progress, bundled_corpus_path, corpus_files,
                      display_path, load_file, make_ids_unique, no_usable_document, note_duplicates,
-                     read_metadata)
+                     read_metadata, text_key)
 from .index import Index, add_documents, schema, vocabulary_of
 from .model import Source
 
-FORMAT = 2  # bump when what is stored changes: older caches are then rebuilt
+FORMAT = 3  # bump when what is stored changes: older caches are then rebuilt
 CHUNK = 2000  # documents per stored chunk
 
 
@@ -148,6 +148,7 @@ def _payload(documents: list[Document], problems: list[Problem], vocabulary: set
         "docs": docs,
         "problems": [(p.line, p.message) for p in problems],
         "vocabulary": sorted(vocabulary if vocabulary is not None else vocabulary_of(documents)),
+        "text_keys": [text_key(doc.text) for doc in documents],
     }
 
 
@@ -209,6 +210,7 @@ def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[C
             words: set[str] = set()
             documents = load_file(path, meta, problems, progress, words)
             payload = _payload(documents, problems, words or None)
+            del documents, words  # the payload holds what is needed; let the rest go before the next file
             store.write_payload(key, payload)
             stats["read"] += 1
         payloads[rel] = payload
@@ -218,6 +220,7 @@ def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[C
 
     groups: list[tuple[str, int, int]] = []
     vocabulary: set[str] = set()
+    text_keys: list[str] = []
     for rel, payload in payloads.items():
         shown = display_path(root / rel)
         documents = _documents(payload, shown)
@@ -225,8 +228,9 @@ def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[C
         groups.append((entries[rel]["key"], len(corpus.documents), len(documents)))
         corpus.documents.extend(documents)
         vocabulary.update(payload["vocabulary"])
+        text_keys.extend(payload["text_keys"])
     make_ids_unique(corpus)
-    note_duplicates(corpus)
+    note_duplicates(corpus, text_keys)
     if not corpus.documents:
         raise CorpusError(no_usable_document(root, corpus.problems))
 

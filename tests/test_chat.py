@@ -168,6 +168,14 @@ def test_help_lists_every_binding_with_its_id():
     drive(scenario)
 
 
+async def export_to(pilot, target: Path) -> None:
+    """Ctrl+S, the file name, Enter."""
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportScreen))
+    pilot.app.screen.query_one("#export-path").value = str(target)
+    await pilot.press("enter")
+
+
 def test_export_writes_the_conversation_where_asked_and_never_overwrites_unasked(tmp_path):
     target = tmp_path / "talk.md"
 
@@ -175,10 +183,7 @@ def test_export_writes_the_conversation_where_asked_and_never_overwrites_unasked
         app = pilot.app
         await ask(pilot, "What is BDNF?")
         await ask(pilot, "How many milligrams of ketamine should I use?")
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
-        app.screen.query_one("#export-path").value = str(target)
-        await pilot.press("enter")
+        await export_to(pilot, target)
         await wait_for(pilot, target.exists)
         first = target.read_text(encoding="utf-8")
         assert "## Q: What is BDNF?" in first
@@ -187,18 +192,12 @@ def test_export_writes_the_conversation_where_asked_and_never_overwrites_unasked
         assert "ASK A CLINICIAN · rule: dosing" in first
         # A second export to the same file asks first; "no" leaves the file as it was.
         await ask(pilot, "What is NMDA?")
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
-        app.screen.query_one("#export-path").value = str(target)
-        await pilot.press("enter")
+        await export_to(pilot, target)
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
         assert target.read_text(encoding="utf-8") == first
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
-        app.screen.query_one("#export-path").value = str(target)
-        await pilot.press("enter")
+        await export_to(pilot, target)
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
         await wait_for(pilot, lambda: "What is NMDA?" in target.read_text(encoding="utf-8"))
