@@ -236,11 +236,21 @@ def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[C
 
     indexed = set(manifest.get("indexed", [])) if manifest else set()
     wanted = {key for key, _, _ in groups}
-    _update_index(store, corpus, groups, indexed, wanted, progress, stats)
-    store.write_manifest({"format": FORMAT, "version": __version__, "root": str(store.root),
-                          "files": entries, "indexed": sorted(wanted)})
+    if indexed != wanted or not (store.index_dir / "meta.json").is_file():
+        _update_index(store, corpus, groups, indexed, wanted, progress, stats)
+    new_manifest = {"format": FORMAT, "version": __version__, "root": str(store.root),
+                    "files": entries, "indexed": sorted(wanted)}
+    if new_manifest != manifest:
+        store.write_manifest(new_manifest)
+    try:
+        index = Index(corpus, path=store.index_dir, groups=groups, vocabulary=vocabulary)
+    except (ValueError, OSError) as exc:
+        store.notices.append(f"the search index could not be opened ({exc}); rebuilding it")
+        shutil.rmtree(store.index_dir, ignore_errors=True)
+        _update_index(store, corpus, groups, set(), wanted, progress, stats)
+        index = Index(corpus, path=store.index_dir, groups=groups, vocabulary=vocabulary)
     corpus.problems.extend(Problem(str(store.dir), None, notice) for notice in store.notices)
-    return corpus, Index(corpus, path=store.index_dir, groups=groups, vocabulary=vocabulary), stats
+    return corpus, index, stats
 
 
 def _update_index(store: Store, corpus: Corpus, groups, indexed: set[str], wanted: set[str],
