@@ -107,6 +107,12 @@ def sentence_reason(text: str) -> str | None:
     """Why a sentence must never be quoted, or None when it may be."""
     low = text.lower()
     for reason, keywords, pattern in SENTENCE_RULES:
-        if (keywords is None or any(k in low for k in keywords)) and pattern.search(text):
+        if keywords is not None:
+            for keyword in keywords:
+                if keyword in low:
+                    break
+            else:
+                continue
+        if pattern.search(text):
             return reason
     return None

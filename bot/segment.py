@@ -236,7 +236,7 @@ def _mark_repeats(text: str, sentences: list[Sentence]) -> list[Sentence]:
     seen: set[str] = set()
     out = []
     for s in sentences:
-        key = _normal(text[s.start : s.end])
+        key = " ".join(text[s.start : s.end].lower().split())
         if s.boilerplate is None and key in seen:
             s = Sentence(s.start, s.end, s.line_start, s.line_end, s.heading, s.block, "repeated")
         seen.add(key)
