@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -119,7 +121,12 @@ def main() -> int:
     if args.skip_medquad or not MEDQUAD.is_dir():
         return 0
     started = time.perf_counter()
-    bot = Bot(load_corpus(MEDQUAD))
+    folder = Path(tempfile.mkdtemp(prefix="citebot-quality-"))
+    (folder / "corpus.jsonl.gz").symlink_to(MEDQUAD / "corpus.jsonl.gz")  # the documents, not the questions
+    try:
+        bot = Bot(load_corpus(folder))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     print(f"\nMedQuAD: loaded and indexed {len(bot.corpus.documents)} documents in {time.perf_counter() - started:.1f} s")
     result, misses = run_medquad(bot, sample_medquad(args.n, args.seed))
     print(f"{'n':>5} {'hit@1':>6} {'hit@3':>6} {'no_answer':>9} {'referred':>8} {'p50 ms':>7} {'p95 ms':>7}")
