@@ -112,9 +112,6 @@ class Bot:
             question = re.sub(rf"\b{re.escape(word)}\b", corrected, question, flags=re.IGNORECASE)
         return list(dict.fromkeys(stems)), question
 
-    def key_terms(self, question: str) -> list[str] | None:
-        return self.read(question)[0]
-
     def quotes_for(self, question: str, limit: int = 3) -> list[Quote]:
         stems, corrected = self.read(question)
         if not stems:
