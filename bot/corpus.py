@@ -17,7 +17,6 @@ import tomllib
 import zlib
 from array import array
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Callable
 
@@ -133,7 +132,7 @@ class Corpus:
 
 def bundled_corpus_path() -> Path:
     """The corpus shipped with citebot: inside the installed package, or corpus/ in a checkout."""
-    packaged = Path(str(resources.files("bot"))) / "corpus"
+    packaged = Path(__file__).resolve().parent / "corpus"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "corpus"

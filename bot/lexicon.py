@@ -9,14 +9,16 @@ corpus needs it.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
+import importlib.util
+from pathlib import Path
 
 DICTIONARY = "frequency_dictionary_en_82_765.txt"
 
 
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
-    text = (resources.files("symspellpy") / DICTIONARY).read_text(encoding="utf-8")
+    package = Path(importlib.util.find_spec("symspellpy").origin).parent  # found, not imported
+    text = (package / DICTIONARY).read_text(encoding="utf-8")
     return frozenset(text.split()[::2])  # "word count" lines: every other token is a word
 
 

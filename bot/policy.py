@@ -13,13 +13,13 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from . import lexicon
 from .model import Reply
+from .regexes import compile_all
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _MIXED = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0-9@$])[\w@$]+")
@@ -63,15 +63,11 @@ _SECOND_SUBSTANCE = r"·s2\b"
 _MACRO = re.compile(r"\{(SUBSTANCE|SECOND_SUBSTANCE|TREATMENT)\}")
 
 
-def _compile(source: str, treatments: list[str]) -> re.Pattern[str]:
+def _expand(source: str, treatments: list[str]) -> str:
     """A rule pattern with its {MACROS} filled in."""
-    if not _MACRO.search(source):
-        return re.compile(source)
     treatment = r"(?:\b(?:" + "|".join(map(re.escape, treatments)) + r")\b|" + _SUBSTANCE + ")"
     source = source.replace("{SECOND_SUBSTANCE}", _SECOND_SUBSTANCE)
-    pattern = re.compile(source.replace("{SUBSTANCE}", _SUBSTANCE).replace("{TREATMENT}", treatment))
-    _MARKED.add(pattern)
-    return pattern
+    return source.replace("{SUBSTANCE}", _SUBSTANCE).replace("{TREATMENT}", treatment)
 
 
 def _deleet(token: str) -> str:
@@ -96,7 +92,7 @@ class Policy:
         if path:
             raw = Path(path).read_text(encoding="utf-8")
         else:
-            raw = (resources.files("bot") / "rules.toml").read_text(encoding="utf-8")
+            raw = Path(__file__).with_name("rules.toml").read_text(encoding="utf-8")
         data = tomllib.loads(raw)
         self.messages: dict[str, str] = data["messages"]
         self.contacts: dict[str, tuple[tuple[str, str], ...]] = {
@@ -105,16 +101,18 @@ class Policy:
         }
         self.locale_aliases: dict[str, str] = data.get("locale_aliases", {})
         self.words: dict[str, list[str]] = data.get("words", {})
-        self.rules = tuple(
-            Rule(
-                id=r["id"],
-                outcome=r["outcome"],
-                topic=r["topic"],
-                patterns=tuple(_compile(p, self.words.get("treatments", [])) for p in r["patterns"]),
-                unless=tuple(_compile(p, self.words.get("treatments", [])) for p in r.get("unless", ())),
-            )
-            for r in data["rule"]
-        )
+        treatments = self.words.get("treatments", [])
+        sources = [(_expand(p, treatments), 0) for r in data["rule"] for p in (*r["patterns"], *r.get("unless", ()))]
+        compiled = iter(compile_all(sources))
+        rules = []
+        for r in data["rule"]:
+            patterns = tuple(next(compiled) for _ in r["patterns"])
+            unless = tuple(next(compiled) for _ in r.get("unless", ()))
+            for raw, pattern in zip((*r["patterns"], *r.get("unless", ())), patterns + unless):
+                if _MACRO.search(raw):
+                    _MARKED.add(pattern)
+            rules.append(Rule(r["id"], r["outcome"], r["topic"], patterns, unless))
+        self.rules = tuple(rules)
 
     @cached_property
     def vocabulary(self) -> list[str]:

@@ -13,9 +13,10 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
+from pathlib import Path
 
 from .corpus import Document
+from .regexes import compile_all
 from .text import GENERIC, key_words, stem, terms
 
 CONTEXT_WEIGHT = 0.5  # a term met only in the heading or title counts this much
@@ -53,19 +54,17 @@ class QuestionTypes:
 
     @cached_property
     def _types(self) -> list[tuple[list[re.Pattern[str]], Cues, bool]]:
-        data = tomllib.loads((resources.files("bot") / "qtypes.toml").read_text(encoding="utf-8"))
-        return [
-            (
-                [re.compile(p) for p in t["question"]],
-                Cues(
-                    frozenset(stem(w) for w in t.get("answer", ())),
-                    tuple(re.compile(p) for p in t.get("answer_patterns", ())),
-                    frozenset(stem(w) for w in t.get("frame", ())),
-                ),
-                bool(t.get("fallback")),
-            )
-            for t in data["type"]
-        ]
+        data = tomllib.loads(Path(__file__).with_name("qtypes.toml").read_text(encoding="utf-8"))
+        sources = [(p, 0) for t in data["type"] for p in (*t["question"], *t.get("answer_patterns", ()))]
+        compiled = iter(compile_all(sources))
+        types = []
+        for t in data["type"]:
+            asks = [next(compiled) for _ in t["question"]]
+            answers = tuple(next(compiled) for _ in t.get("answer_patterns", ()))
+            cues = Cues(frozenset(stem(w) for w in t.get("answer", ())), answers,
+                        frozenset(stem(w) for w in t.get("frame", ())))
+            types.append((asks, cues, bool(t.get("fallback"))))
+        return types
 
     def cues(self, question: str) -> Cues:
         text = " ".join(re.findall(r"\w+", question.lower()))
