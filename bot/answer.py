@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from .corpus import Corpus, Document, Progress, load_corpus
 from .index import Hit, Index
-from .model import Quote, Reply
+from .model import Quote, Reply, valid_text
 from .policy import Policy
 from .rank import QuestionTypes, score_candidates, title_named, weigh
 from .text import GENERIC, key_words, stem, terms
@@ -35,16 +35,11 @@ _LEADS_ON = re.compile(r"^\W*(this|these|that|those|it|its|they|their|such|howev
 
 def clean_question(question: str) -> tuple[str, str | None]:
     """The question without control characters or unpaired surrogates, and cut to a sane length."""
-    text = question.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(question) else question
-    text = _CONTROL.sub(" ", _ANSI.sub(" ", text))
+    text = _CONTROL.sub(" ", _ANSI.sub(" ", valid_text(question)))
     text = " ".join(text.split())
     if len(text) > MAX_QUESTION_CHARS:
         return text[:MAX_QUESTION_CHARS], "too_long"
     return text, None
-
-
-def _has_surrogates(text: str) -> bool:
-    return any(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
 
 
 @dataclass
