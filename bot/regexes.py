@@ -13,10 +13,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 try:  # CPython internals, used only when present
@@ -58,14 +56,9 @@ def compile_all(sources: list[tuple[str, int]]) -> list[re.Pattern[str]]:
         with contextlib.suppress(Exception):
             forms = [_compiled_form(source, flags) for source, flags in sources]
             patterns = [_sre.compile(*form) for form in forms]
-            _write(path, marshal.dumps(forms))
+            from .store import atomic_write
+
+            atomic_write(path, marshal.dumps(forms))
             return patterns
     return [re.compile(source, flags) for source, flags in sources]
 
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)

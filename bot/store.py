@@ -85,7 +85,7 @@ class Store:
         return data
 
     def write_manifest(self, data: dict) -> None:
-        _atomic_write(self.manifest_path, json.dumps(data, indent=1).encode("utf-8"))
+        atomic_write(self.manifest_path, json.dumps(data, indent=1).encode("utf-8"))
 
     def read_payload(self, key: str) -> dict | None:
         """A file's cached documents. Stored as a header and then chunks of documents, read one at
@@ -109,10 +109,10 @@ class Store:
         chunks = [docs[i : i + CHUNK] for i in range(0, len(docs), CHUNK)]
         header = {k: v for k, v in payload.items() if k != "docs"} | {"chunks": len(chunks)}
         parts = (marshal.dumps(part) for part in (header, *chunks))  # one chunk in memory at a time
-        _atomic_write(self.files / key, parts)
+        atomic_write(self.files / key, parts)
 
 
-def _atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
