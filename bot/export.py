@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from .display import headline, nature, one_line, origin
+from .files import atomic_write
 from .model import Reply
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -55,27 +55,6 @@ def write_new_file(path: str | os.PathLike[str], text: str, overwrite: bool = Fa
         raise FileExistsError(str(target))
     if target.is_dir():
         raise IsADirectoryError(str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            try:
-                os.link(tmp, target)  # fails if the file appeared meanwhile: never clobbers
-            except FileExistsError:
-                raise
-            except OSError:  # a file system without hard links
-                if target.exists():
-                    raise FileExistsError(str(target)) from None
-                os.replace(tmp, target)
-            else:
-                os.unlink(tmp)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write(target, text.encode("utf-8"), overwrite=overwrite)
     return target
 

@@ -17,6 +17,8 @@ import re
 import sys
 from pathlib import Path
 
+from .files import atomic_write
+
 try:  # CPython internals, used only when present
     import _sre
     from re import _compiler, _parser
@@ -56,8 +58,6 @@ def compile_all(sources: list[tuple[str, int]]) -> list[re.Pattern[str]]:
         with contextlib.suppress(Exception):
             forms = [_compiled_form(source, flags) for source, flags in sources]
             patterns = [_sre.compile(*form) for form in forms]
-            from .store import atomic_write
-
             atomic_write(path, marshal.dumps(forms))
             return patterns
     return [re.compile(source, flags) for source, flags in sources]

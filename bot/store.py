@@ -22,8 +22,6 @@ import json
 import marshal
 import os
 import shutil
-import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 import tantivy
@@ -32,6 +30,7 @@ from . import __version__
 from .corpus import (Corpus, CorpusError, Document, Problem, Progress, bundled_corpus_path, corpus_files,
                      display_path, load_file, make_ids_unique, no_usable_document, note_duplicates,
                      read_metadata, text_key)
+from .files import atomic_write
 from .index import Index, add_documents, schema, vocabulary_of
 from .model import Source
 
@@ -110,20 +109,6 @@ class Store:
         header = {k: v for k, v in payload.items() if k != "docs"} | {"chunks": len(chunks)}
         parts = (marshal.dumps(part) for part in (header, *chunks))  # one chunk in memory at a time
         atomic_write(self.files / key, parts)
-
-
-def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            for part in [data] if isinstance(data, bytes) else data:
-                fh.write(part)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _content_key(path: Path, rel: str, meta: dict) -> str:
