@@ -165,12 +165,19 @@ def load_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
             progress("reading", done, len(files))
         rel = path.relative_to(root).as_posix()
         corpus.documents.extend(load_file(path, metadata.pop(rel, {}), corpus.problems, progress))
-    for rel in metadata:
-        corpus.problems.append(Problem(display_path(root / METADATA_FILE), None, f"names {rel!r}, which is not in the corpus"))
+    return finish(corpus, metadata)
+
+
+def finish(corpus: Corpus, unused_metadata: dict, text_keys: list[str] | None = None) -> Corpus:
+    """What every way of loading ends with: metadata naming no file reported, ids made unique,
+    duplicates noted, and an error when nothing is usable."""
+    for rel in unused_metadata:
+        corpus.problems.append(Problem(display_path(corpus.root / METADATA_FILE), None,
+                                       f"names {rel!r}, which is not in the corpus"))
     make_ids_unique(corpus)
-    note_duplicates(corpus)
+    note_duplicates(corpus, text_keys)
     if not corpus.documents:
-        raise CorpusError(no_usable_document(root, corpus.problems))
+        raise CorpusError(no_usable_document(corpus.root, corpus.problems))
     return corpus
 
 

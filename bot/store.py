@@ -28,8 +28,7 @@ import tantivy
 
 from . import __version__
 from .corpus import (Corpus, CorpusError, Document, Problem, Progress, bundled_corpus_path, corpus_files,
-                     display_path, load_file, make_ids_unique, no_usable_document, note_duplicates,
-                     read_metadata, text_key)
+                     display_path, finish, load_file, read_metadata, text_key)
 from .files import atomic_write
 from .index import Index, add_documents, schema, vocabulary_of
 from .model import Source
@@ -174,21 +173,17 @@ def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[C
             progress("checking", n, len(files))
         rel = path.relative_to(root).as_posix()
         meta = metadata.pop(rel, {})
+        old = known.get(rel)
+        meta_json = json.dumps(meta, sort_keys=True)
         try:
             info = path.stat()
+            if old and (old["size"], old["mtime"], old["meta"]) == (info.st_size, info.st_mtime_ns, meta_json):
+                key = old["key"]
+            else:
+                key = _content_key(path, rel, meta)
         except OSError as exc:
             corpus.problems.append(Problem(display_path(path), None, f"cannot be read ({exc.strerror}); skipped"))
             continue
-        old = known.get(rel)
-        meta_json = json.dumps(meta, sort_keys=True)
-        if old and old["size"] == info.st_size and old["mtime"] == info.st_mtime_ns and old["meta"] == meta_json:
-            key = old["key"]
-        else:
-            try:
-                key = _content_key(path, rel, meta)
-            except OSError as exc:
-                corpus.problems.append(Problem(display_path(path), None, f"cannot be read ({exc.strerror}); skipped"))
-                continue
         payload = store.read_payload(key)
         if payload is None:
             problems: list[Problem] = []
@@ -200,8 +195,6 @@ def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[C
             stats["read"] += 1
         payloads[rel] = payload
         entries[rel] = {"size": info.st_size, "mtime": info.st_mtime_ns, "meta": meta_json, "key": key}
-    for rel in metadata:
-        corpus.problems.append(Problem(display_path(root / "sources.toml"), None, f"names {rel!r}, which is not in the corpus"))
 
     groups: list[tuple[str, int, int]] = []
     vocabulary: set[str] = set()
@@ -214,10 +207,7 @@ def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[C
         corpus.documents.extend(documents)
         vocabulary.update(payload["vocabulary"])
         text_keys.extend(payload["text_keys"])
-    make_ids_unique(corpus)
-    note_duplicates(corpus, text_keys)
-    if not corpus.documents:
-        raise CorpusError(no_usable_document(root, corpus.problems))
+    finish(corpus, metadata, text_keys)
 
     indexed = set(manifest.get("indexed", [])) if manifest else set()
     wanted = {key for key, _, _ in groups}
