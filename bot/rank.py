@@ -93,6 +93,7 @@ def weigh(stems: list[str], idf, cues: Cues = Cues()) -> dict[str, float]:
 
 
 def title_named(doc: Document, asked: set[str]) -> bool:
+    """Whether the question names everything the source's title names."""
     named = {stem(w) for w in key_words(doc.source.title)}
     return bool(named) and named <= asked
 
@@ -106,7 +107,8 @@ def score_candidates(hits, documents: list[Document], weights: dict[str, float],
     asked = set(weights)
     top = max(h.score for h in hits) or 1.0
     floor = min((h.score for h in hits if h.score > 0), default=0.0)
-    named: dict[int, bool] = {}
+    titles: dict[int, tuple[bool, set[str]]] = {}  # per source: named by the question?, title terms
+    headings: dict[str, set[str]] = {}
     out: list[Candidate] = []
     for hit in hits:
         doc = documents[hit.doc]
@@ -114,15 +116,18 @@ def score_candidates(hits, documents: list[Document], weights: dict[str, float],
         text = doc.text[sentence.start : sentence.end]
         own_terms = terms(text)
         own = set(own_terms)
-        if hit.doc not in named:
-            named[hit.doc] = title_named(doc, asked)
-        if not own & asked and not named[hit.doc]:
+        if hit.doc not in titles:
+            titles[hit.doc] = (title_named(doc, asked), set(terms(doc.source.title)))
+        named, title_terms = titles[hit.doc]
+        if not own & asked and not named:
             continue
+        if sentence.heading not in headings:
+            headings[sentence.heading] = set(terms(sentence.heading))
+        heading_terms = headings[sentence.heading]
         # Every sentence of a source whose title the question names is about that title.
-        title = set(terms(doc.source.title)) if named[hit.doc] else set()
-        heading = set(terms(sentence.heading)) | set(terms(doc.source.title))
-        covered = sum(w if s in own or s in title else CONTEXT_WEIGHT * w if s in heading else 0.0
-                      for s, w in weights.items())
+        full = own | title_terms if named else own
+        context = heading_terms | title_terms
+        covered = sum(w if s in full else CONTEXT_WEIGHT * w if s in context else 0.0 for s, w in weights.items())
         coverage = covered / total
         engine = hit.score or floor  # sentences added from a named source rank like the engine's last
         score = coverage * (1 - BM25_SHARE + BM25_SHARE * engine / top) * _shape(text)
@@ -130,9 +135,9 @@ def score_candidates(hits, documents: list[Document], weights: dict[str, float],
         if rarest in own_terms[:6]:
             bonus += TOPIC_FIRST_BONUS
         if cues.stems or cues.patterns:
-            found = cues.hits(own, text, asked) + 0.5 * cues.hits(set(terms(sentence.heading)), sentence.heading, asked)
+            found = cues.hits(own, text, asked) + 0.5 * cues.hits(heading_terms, sentence.heading, asked)
             bonus += CUE_BONUS * min(found, CUE_SATURATION) / CUE_SATURATION
-        if named[hit.doc]:
+        if named:
             bonus += TITLE_BONUS
         out.append(Candidate(hit.doc, hit.sentence, score * bonus, coverage))
     per_doc: dict[int, int] = {}
