@@ -330,8 +330,8 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown:
     import multiprocessing  # only a large corpus pays for these
     from concurrent.futures import ProcessPoolExecutor
 
-    # Fresh workers (not forks of this process, which holds the whole file by now): each costs
-    # only what it segments.
+    # Forked workers start quickest, but copy this process, which by now holds the whole file:
+    # for a big file, fresh workers (forkserver) cost only what they segment.
     methods = multiprocessing.get_all_start_methods()
     size = sum(len(text) for _, _, _, text in records)
     method = "fork" if "fork" in methods and size < FORK_BELOW else "forkserver" if "forkserver" in methods else "spawn"
@@ -340,7 +340,8 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown:
         for part_rows, part_words in pool.map(_segment_rows, parts):
             if vocabulary is not None:
                 vocabulary |= part_words
-            for (source_id, title, meta, text), (packed, names, heading_rows) in zip(records[done:], part_rows):
+            for (source_id, title, meta, text), (packed, names, heading_rows) in zip(
+                    records[done : done + len(part_rows)], part_rows):
                 docs.append(Document(_source(source_id, title, meta, shown), text, packed=packed, names=names,
                                      heading_rows=heading_rows))
             done += len(part_rows)
