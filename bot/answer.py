@@ -18,7 +18,7 @@ from .corpus import Corpus, Document, Progress, load_corpus
 from .index import Hit, Index
 from .model import Quote, Reply, valid_text
 from .policy import Policy
-from .rank import QuestionTypes, score_candidates, title_named, weigh
+from .rank import Cues, QuestionTypes, score_candidates, title_named, weigh
 from .text import GENERIC, key_words, stem, terms
 
 MAX_QUESTION_CHARS = 2000
@@ -88,12 +88,14 @@ class Bot:
 
     # -- retrieval -----------------------------------------------------------------------------
 
-    def read(self, question: str) -> tuple[list[str] | None, str]:
+    def read(self, question: str) -> tuple[list[str] | None, Cues]:
         """The stems of the question's key words, typos corrected (None if a key word is unknown
-        to the sources), and the question with its typos corrected."""
+        to the sources), and what the question asks for, read from it with its typos corrected."""
         question = _MARKUP_TAG.sub(" ", question)
-        frame = self.question_types.cues(question).frame  # "how common", "how many people affected"
+        cues = self.question_types.cues(question)
+        frame = cues.frame  # "how common", "how many people affected": never a veto
         stems = []
+        corrected_any = False
         for word in key_words(question):
             if self.index.knows(word):
                 stems.extend(terms(word))
@@ -102,16 +104,18 @@ class Bot:
             if corrected is None:
                 if word in GENERIC or stem(word) in frame:
                     continue
-                return None, question
+                return None, cues
             stems.append(stem(corrected))
             question = re.sub(rf"\b{re.escape(word)}\b", corrected, question, flags=re.IGNORECASE)
-        return list(dict.fromkeys(stems)), question
+            corrected_any = True
+        if corrected_any:  # "what is the mechanizm" asks for a mechanism
+            cues = self.question_types.cues(question)
+        return list(dict.fromkeys(stems)), cues
 
     def quotes_for(self, question: str, limit: int = 3) -> list[Quote]:
-        stems, corrected = self.read(question)
+        stems, cues = self.read(question)
         if not stems:
             return []
-        cues = self.question_types.cues(corrected)
         weights = weigh(stems, self.index.idf, cues)
         hits = self.index.search(stems, CANDIDATES)
         ranked = score_candidates(self._with_named_sources(hits, set(stems)), self.corpus.documents, weights, cues)
