@@ -22,6 +22,7 @@ from .rank import Cues, QuestionTypes, score_candidates, title_named, weigh
 from .text import GENERIC, key_words, stem, terms
 
 MAX_QUESTION_CHARS = 2000
+TRIAGE_CHARS = 5000  # triage reads this much of a message, retrieval only the first 2,000
 MIN_COVERAGE = 0.6  # share of the question's key-term weight a quote must cover
 MIN_RELATIVE_SCORE = 0.55  # a second or third quote must score this share of the first's
 MERGE_SIMILARITY = 90  # rapidfuzz ratio above which quotes of different sources are one quote
@@ -33,13 +34,27 @@ _MARKUP_TAG = re.compile(r"\[/?[A-Za-z@#][\w .#@-]*(=[^\]]*)?\]")
 _LEADS_ON = re.compile(r"^\W*(this|these|that|those|it|its|they|their|such|however|moreover|additionally|furthermore|but|also)\b", re.I)
 
 
-def clean_question(question: str) -> tuple[str, str | None]:
+def clean_question(question: str, limit: int = MAX_QUESTION_CHARS) -> tuple[str, str | None]:
     """The question without control characters or unpaired surrogates, and cut to a sane length."""
-    text = _CONTROL.sub(" ", _ANSI.sub(" ", valid_text(question)))
+    text = _CONTROL.sub(" ", _ANSI.sub(" ", valid_text(question[:TRIAGE_CHARS])))
     text = " ".join(text.split())
-    if len(text) > MAX_QUESTION_CHARS:
-        return text[:MAX_QUESTION_CHARS], "too_long"
+    if len(text) > limit:
+        return text[:limit], "too_long"
     return text, None
+
+
+def screen(policy: Policy, question: str, locale: str | None = None) -> Reply | None:
+    """The reply that needs no corpus: an empty question, a crisis or a referral; None when the
+    question is for the sources. Triage reads far more of a long message than retrieval does, so
+    a sign of danger late in a long message is not cut off."""
+    text, _ = clean_question(question, TRIAGE_CHARS)
+    if not text:
+        return Reply(question, "no_answer", policy.messages["empty"])
+    triaged = policy.triage(text, locale)
+    if triaged is None:
+        return None
+    notice = policy.messages["too_long"].format(limit=MAX_QUESTION_CHARS) if len(text) > MAX_QUESTION_CHARS else None
+    return Reply(question, triaged.outcome, triaged.message, triaged.rule, (), notice, triaged.contacts, triaged.score)
 
 
 @dataclass
@@ -74,13 +89,11 @@ class Bot:
         return self.policy.messages
 
     def ask(self, question: str, limit: int = 3, locale: str | None = None) -> Reply:
+        screened = screen(self.policy, question, locale)
+        if screened is not None:
+            return screened
         text, trouble = clean_question(question)
         notice = self.messages["too_long"].format(limit=MAX_QUESTION_CHARS) if trouble else None
-        if not text:
-            return Reply(question, "no_answer", self.messages["empty"])
-        triaged = self.policy.triage(text, locale)
-        if triaged is not None:
-            return Reply(question, triaged.outcome, triaged.message, triaged.rule, (), notice, triaged.contacts)
         quotes = self.quotes_for(text, limit)
         if not quotes:
             return Reply(question, "no_answer", self.messages["no_answer"], notice=notice)

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, ProgressBar, Static
 
-from ..answer import Bot
+from ..answer import Bot, screen
 from ..corpus import Corpus, CorpusError, bundled_corpus_path
 from ..display import reply_text, visible
 from ..export import conversation_markdown, write_new_file
@@ -113,9 +113,7 @@ class CitebotApp(App[None]):
             question, view = await self._questions.get()
             reply = await asyncio.to_thread(self.bot.ask, question, 3, self.locale)
             view.show(reply)
-            self.turns.append((question, reply))
-            self._select(view)
-            self._scroll_to(view)
+            self._answered(question, view, reply)
 
     @property
     def waiting(self) -> int:
@@ -125,10 +123,21 @@ class CitebotApp(App[None]):
     # -- asking ------------------------------------------------------------------------------------
 
     def ask(self, question: str) -> None:
+        """Triage first, here and now: a crisis or a referral is shown at once, whether the corpus
+        is loaded, still loading or failed to load, and ahead of questions waiting for the sources."""
         conversation = self.query_one("#conversation")
-        view = ReplyView(question)
+        screened = screen(self.policy, question, self.locale)
+        view = ReplyView(question, screened)
         conversation.mount(QuestionView(question), view)
+        if screened is not None:
+            self._answered(question, view, screened)
+            return
         self._questions.put_nowait((question, view))
+        self._scroll_to(view)
+
+    def _answered(self, question: str, view: ReplyView, reply: Reply) -> None:
+        self.turns.append((question, reply))
+        self._select(view)
         self._scroll_to(view)
 
     def _scroll_to(self, view: ReplyView) -> None:

@@ -142,19 +142,26 @@ class ReplyView(Vertical, can_focus=True):
     class Selected(Message):
         view: "ReplyView"
 
-    def __init__(self, question: str) -> None:
-        super().__init__(classes="reply pending")
+    def __init__(self, question: str, reply: Reply | None = None) -> None:
+        super().__init__(classes="reply pending" if reply is None else f"reply {reply.outcome.replace('_', '-')}")
         self.question = question
-        self.reply: Reply | None = None
+        self.reply = reply
 
     def compose(self) -> ComposeResult:
-        yield Static("… looking in the sources", classes="label")
+        if self.reply is None:
+            yield Static("… looking in the sources", classes="label")
+        else:
+            yield from self._parts(self.reply)
 
     def show(self, reply: Reply) -> None:
         self.reply = reply
         self.remove_class("pending")
         self.add_class(reply.outcome.replace("_", "-"))
         self.remove_children()
+        self.mount_all(self._parts(reply))
+
+    @staticmethod
+    def _parts(reply: Reply) -> list[Static]:
         widgets: list[Static] = [Static(Text(headline(reply), style="bold"), classes="label")]
         if reply.notice:
             widgets.append(Static(literal(reply.notice, "italic"), classes="notice"))
@@ -166,7 +173,7 @@ class ReplyView(Vertical, can_focus=True):
                 contacts.append(f"{visible(contact)}\n", style="bold reverse")
             widgets.append(Static(contacts, classes="contacts"))
         widgets.extend(QuoteBlock(n, q) for n, q in enumerate(reply.quotes, start=1))
-        self.mount_all(widgets)
+        return widgets
 
     def on_focus(self) -> None:
         self.post_message(self.Selected(self))
