@@ -1,10 +1,22 @@
-"""Triage benchmark: refer recall, wrong referrals and crisis recall over labeled questions.
+"""Triage benchmark: how the triage routes real messages it was not trained on.
 
-    python bench/triage.py                      # the project's own set and shared/data's MedicationQA dev
-    python bench/triage.py FILE.jsonl --misses  # one set, listing what went wrong
+    python bench/triage.py               # leave-one-source-out over ../shared/data/triage (~10 min)
+    python bench/triage.py --shipped     # the shipped model on every file (IN-SAMPLE) and the project's own set
+    python bench/triage.py --misses      # also list, per source, the kinds of message that went wrong
 
-A labeled file holds one JSON object a line with "question" and "expected" (answer, refer or
-crisis; no_answer counts as answer). Nothing is written anywhere.
+Headline figures are leave-one-source-out: for each source, the learned models are trained by
+bench/train_triage.py on every other source (thresholds set on the training rows' out-of-fold
+scores) and scored on the held-out source; the reviewed rules of bot/rules.toml are applied as
+the product applies them. For each source and each language:
+
+- refer recall: dosing/treatment questions routed to refer (or crisis);
+- wrong referrals: information questions routed to refer or crisis;
+- crisis recall: danger-to-life posts routed to crisis;
+- false crisis: anything else routed to crisis.
+
+Rows marked `dup_of` (a near copy of a row of an earlier file) are not scored. `--approach words`
+scores the second approach tried: the same models with word features only (no character n-grams).
+Nothing is written anywhere unless --out is given.
 """
 
 from __future__ import annotations
@@ -13,85 +25,152 @@ import argparse
 import json
 import sys
 import time
-import tomllib
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).parent))
 
+import train_triage as T  # noqa: E402
 from bot.policy import Policy  # noqa: E402
+from bot.triage_model import MAX_CHARS, Scores  # noqa: E402
 
-OVERRIDES = Path(__file__).with_name("triage_policy_overrides.toml")
-DEFAULT_SETS = [ROOT / "tests" / "data" / "triage_labeled.jsonl", ROOT.parent / "shared" / "data" / "triage" / "medicationqa-dev.jsonl"]
-
-
-def load(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+OWN_SET = ROOT / "tests" / "data" / "triage_labeled.jsonl"
+_FEATS: T.Featurised | None = None  # shared with forked workers
 
 
-def follow_policy(rows: list[dict]) -> tuple[list[dict], int]:
-    """The rows with labels that contradict the policy replaced (see triage_policy_overrides.toml)."""
-    overrides = tomllib.loads(OVERRIDES.read_text(encoding="utf-8"))
-    out, changed = [], 0
-    for row in rows:
-        fix = overrides.get(row.get("id", ""))
-        if fix and fix["policy"] != row["expected"]:
-            row = {**row, "expected": fix["policy"]}
-            changed += 1
-        out.append(row)
-    return out, changed
+def _held_out(source: str) -> tuple[str, list[int], list[float], list[float], float, float]:
+    feats = _FEATS
+    train_on = [i for i, r in enumerate(feats.rows) if r.source != source]
+    scored = [i for i, r in enumerate(feats.rows) if r.source == source and not r.duplicate]
+    model = T.train(feats, train_on)
+    crisis, refer = model.score(feats, scored)
+    return source, scored, crisis, refer, model.crisis_threshold, model.refer_threshold
 
 
-def measure(policy: Policy, rows: list[dict]) -> dict:
-    counts = {"refer": [0, 0], "crisis": [0, 0], "info": [0, 0]}
+class Tally:
+    def __init__(self) -> None:
+        self.counts = defaultdict(lambda: [0, 0])  # name -> [hits, total]
+
+    def add(self, name: str, hit: bool) -> None:
+        self.counts[name][0] += hit
+        self.counts[name][1] += 1
+
+    def rate(self, name: str) -> str:
+        hits, total = self.counts.get(name, (0, 0))
+        return f"{hits / total:.3f} ({hits}/{total})" if total else "-"
+
+
+class HeldOutScores:
+    """Stands in for the shipped model inside a Policy: the held-out model's scores and thresholds."""
+
+    def __init__(self, policy: Policy, texts: list[str], crisis: list[float], refer: list[float],
+                 crisis_threshold: float, refer_threshold: float) -> None:
+        self.by_reading = {policy.read(t[:MAX_CHARS]).plain: (c, r) for t, c, r in zip(texts, crisis, refer)}
+        self.crisis_threshold = crisis_threshold
+        self.refer_threshold = refer_threshold
+
+    def scores(self, plain: str) -> Scores:
+        return Scores(*self.by_reading[plain])
+
+
+def route(policy: Policy, text: str) -> str:
+    """The product's decision (rules, model, and the model's vetoes), as bot/policy.py makes it."""
+    return policy.decide(text[:MAX_CHARS]).outcome
+
+
+def tally(rows: list[T.Row], routed: list[str], tallies: dict[str, Tally]) -> list[tuple[str, str, T.Row]]:
     misses = []
+    for row, got in zip(rows, routed):
+        for key in (row.source, f"lang:{row.lang}"):
+            t = tallies.setdefault(key, Tally())
+            if row.refer == 1:
+                t.add("refer recall", got in ("refer", "crisis"))
+            elif row.refer == 0:
+                t.add("wrong referrals", got in ("refer", "crisis"))
+            if row.crisis:
+                t.add("crisis recall", got == "crisis")
+            else:
+                t.add("false crisis", got == "crisis")
+        want = "crisis" if row.crisis else ("refer" if row.refer else "answer")
+        if (want == "crisis") != (got == "crisis") or (row.refer is not None and (want == "refer") != (got != "answer")):
+            misses.append((want, got, row))
+    return misses
+
+
+def print_table(tallies: dict[str, Tally], title: str) -> None:
+    print(f"\n{title}")
+    names = ("refer recall", "wrong referrals", "crisis recall", "false crisis")
+    print(f"{'source':<22}" + "".join(f"{n:>22}" for n in names))
+    for key in sorted(tallies, key=lambda k: (k.startswith("lang:"), k)):
+        print(f"{key:<22}" + "".join(f"{tallies[key].rate(n):>22}" for n in names))
+
+
+def held_out_figures(jobs: int, show_misses: bool, only: list[str], approach: str) -> None:
+    global _FEATS
     started = time.perf_counter()
-    for row in rows:
-        rule = policy.rule_for(row["question"])
-        got = rule.outcome if rule else "answer"
+    _FEATS = T.Featurised(T.load_rows(), words_only=approach == "words")
+    policy = Policy()
+    sources = only or (T.QUESTION_FILES + T.POST_FILES)
+    product, model_only, rules_only = {}, {}, {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(_held_out, sources))
+    for source, scored, crisis, refer, crisis_t, refer_t in results:
+        rows = [_FEATS.rows[i] for i in scored]
+        policy.__dict__["model"] = HeldOutScores(policy, [r.text for r in rows], crisis, refer, crisis_t, refer_t)
+        routed = [route(policy, r.text) for r in rows]
+        alone = ["crisis" if c >= crisis_t else ("refer" if f >= refer_t else "answer") for c, f in zip(crisis, refer)]
+        misses = tally(rows, routed, product)
+        tally(rows, alone, model_only)
+        rule_routes = [policy.rule_for(r.text[:MAX_CHARS]) for r in rows]
+        tally(rows, [rule.outcome if rule else "answer" for rule in rule_routes], rules_only)
+        if show_misses:
+            print(f"\n{source}: {len(misses)} misrouted (want -> got, first 40)")
+            for want, got, row in misses[:40]:
+                print(f"    {want:>6} -> {got:<6} {row.text[:150]!r}")
+    print_table(product, "HELD-OUT (leave-one-source-out), rules + model as the product routes")
+    print_table(model_only, "HELD-OUT (leave-one-source-out), learned model alone")
+    print_table(rules_only, "reviewed rules alone (nothing learned; written before these figures were seen)")
+    print(f"\n{time.perf_counter() - started:.0f} s")
+
+
+def shipped_figures() -> None:
+    policy = Policy()
+    feats_rows = T.load_rows()
+    tallies: dict[str, Tally] = {}
+    rows = [r for r in feats_rows if not r.duplicate]
+    routed = [route(policy, r.text) for r in rows]
+    tally(rows, routed, tallies)
+    print_table(tallies, "IN-SAMPLE: the shipped model on the data it was trained on")
+    own = [json.loads(line) for line in OWN_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    ok = defaultdict(lambda: [0, 0])
+    started = time.perf_counter()
+    for row in own:
+        got = policy.triage(row["question"])
+        got = got.outcome if got else "answer"
         want = "answer" if row["expected"] == "no_answer" else row["expected"]
-        key = "info" if want == "answer" else want
-        counts[key][1] += 1
-        ok = (got == "answer") if key == "info" else (got == want or (want == "refer" and got == "crisis"))
-        counts[key][0] += ok
-        if not ok:
-            misses.append((want, got, rule.id if rule else None, row["question"]))
-    elapsed = time.perf_counter() - started
-    return {"counts": counts, "misses": misses, "ms_per_question": 1000 * elapsed / max(len(rows), 1)}
-
-
-def rate(ok_total: list[int], invert: bool = False) -> str:
-    ok, total = ok_total
-    if not total:
-        return "-"
-    value = (total - ok) / total if invert else ok / total
-    return f"{100 * value:.1f}% ({total - ok if invert else ok}/{total})"
+        ok[want][0] += got == want or (want == "refer" and got == "crisis")
+        ok[want][1] += 1
+    per = 1000 * (time.perf_counter() - started) / len(own)
+    print(f"\nproject's own set ({OWN_SET.relative_to(ROOT)}), regression suite: "
+          + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(ok.items())) + f"; {per:.2f} ms a message")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--misses", action="store_true", help="list every misrouted question")
+    parser.add_argument("--shipped", action="store_true", help="the shipped model, in-sample, and the project's own set")
+    parser.add_argument("--misses", action="store_true", help="list misrouted held-out messages (shown, not stored)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--approach", choices=("words+chars", "words"), default="words+chars",
+                        help="features: the shipped words and character n-grams, or words and word pairs only")
+    parser.add_argument("--only", nargs="+", default=[], metavar="SOURCE", help="hold out only these sources")
     args = parser.parse_args()
-    policy = Policy()
-    print(f"{'set':<28} {'n':>5} {'refer recall':>13} {'wrong referrals':>16} {'crisis recall':>14} {'ms/q':>6}")
-    for path in args.files or DEFAULT_SETS:
-        if not path.exists():
-            print(f"{path.name:<28} (not found)")
-            continue
-        rows = load(path)
-        variants = [(path.name, rows)]
-        fixed, changed = follow_policy(rows)
-        if changed:
-            variants.append((f"  policy labels ({changed})", fixed))
-        for name, labeled in variants:
-            result = measure(policy, labeled)
-            c = result["counts"]
-            print(f"{name:<28} {len(labeled):>5} {rate(c['refer']):>13} {rate(c['info'], invert=True):>16} "
-                  f"{rate(c['crisis']):>14} {result['ms_per_question']:>6.2f}")
-        if args.misses:
-            for want, got, rule, question in measure(policy, fixed)["misses"]:
-                print(f"    want {want:<7} got {got:<7} {rule or '':<22} {question}")
+    if args.shipped:
+        shipped_figures()
+    else:
+        held_out_figures(args.jobs, args.misses, args.only, args.approach)
     return 0
 
 

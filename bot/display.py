@@ -53,6 +53,8 @@ def nature(source: Source) -> str:
 def headline(reply: Reply) -> str:
     icon, label = LABELS[reply.outcome]
     rule = f" · rule: {reply.rule}" if reply.outcome in ("refer", "crisis") and reply.rule else ""
+    if rule and reply.score is not None:
+        rule += f" (score {reply.score:.2f})"
     return f"{icon} {label}{rule}"
 
 

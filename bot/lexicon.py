@@ -24,3 +24,25 @@ def english_words() -> frozenset[str]:
 
 def is_english_word(word: str) -> bool:
     return word.lower() in english_words()
+
+
+COMMON = 30000  # the most frequent words of the dictionary, which a glued word may be split into
+_SHORT = frozenset("a i an as at be by do go he if in is it me my no of on or so to up us we am".split())
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    package = Path(importlib.util.find_spec("symspellpy").origin).parent
+    words = (package / DICTIONARY).read_text(encoding="utf-8").split()[::2][:COMMON]
+    return frozenset(w for w in words if len(w) >= 3 or w in _SHORT)
+
+
+def split_glued(word: str) -> tuple[str, str] | None:
+    """Two common words typed without the space between them ("totalhow" -> "total how",
+    "takea" -> "take a"), or None; the longest first half that leaves a common word wins."""
+    common = common_words()
+    for cut in range(len(word) - 1, 0, -1):
+        head, tail = word[:cut], word[cut:]
+        if head in common and tail in common:
+            return head, tail
+    return None

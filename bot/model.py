@@ -81,12 +81,14 @@ class Reply:
     quotes: tuple[Quote, ...] = ()
     notice: str | None = None
     contacts: tuple[tuple[str, str], ...] = field(default=())
+    score: float | None = None  # the learned triage model's score, when the model routed it
 
     def to_dict(self) -> dict:
         data = {
             "question": valid_text(self.question),
             "outcome": self.outcome,
             "rule": self.rule,
+            "score": self.score,
             "message": self.message,
             "quotes": [q.to_dict() for q in self.quotes],
         }

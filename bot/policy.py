@@ -18,8 +18,9 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from . import lexicon
+from .language import detect
 from .model import Reply
-from .regexes import compile_all
+from .triage_model import TriageModel
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _MIXED = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0-9@$])[\w@$]+")
@@ -30,6 +31,7 @@ _EXPANDED = {" whats ": " what is ", " hows ": " how is ", " whos ": " who is ",
              " whens ": " when is ", " thats ": " that is ", " theres ": " there is "}
 _CONTRACTIONS = re.compile("|".join(map(re.escape, _EXPANDED)))
 FUZZY_MIN_SCORE = 80
+_ASKING = frozenset({"how", "why", "where", "who"})
 DEFAULT_LOCALE = "US"
 
 
@@ -40,6 +42,19 @@ class Reading:
 
     plain: str
     marked: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Where a message goes and why: the rule that fired, or the learned model and its score."""
+
+    outcome: str  # crisis, refer or answer
+    rule: str | None = None
+    topic: str | None = None
+    score: float | None = None
+
+
+MODEL_TOPIC = "dosing or treatment"
 
 
 @dataclass(frozen=True)
@@ -78,8 +93,9 @@ def _deleet(token: str) -> str:
 
 
 def normalise(question: str) -> str:
-    """The question as rules read it: lower case, plain letters and digits, single spaces."""
-    text = unicodedata.normalize("NFKC", question).lower()
+    """The question as rules read it: lower case, plain letters and digits without accents, single spaces."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", question).lower())
+    text = unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
     text = text.replace("’", "'").replace("`", "'").replace("'", "")
     text = _MIXED.sub(lambda m: _deleet(m.group()), text)
     text = re.sub(r"[\W_]+", " ", text)
@@ -94,7 +110,9 @@ class Policy:
         else:
             raw = Path(__file__).with_name("rules.toml").read_text(encoding="utf-8")
         data = tomllib.loads(raw)
-        self.messages: dict[str, str] = data["messages"]
+        messages = dict(data["messages"])
+        self.crisis_by_language: dict[str, str] = messages.pop("crisis_by_language", {})
+        self.messages: dict[str, str] = messages
         self.contacts: dict[str, tuple[tuple[str, str], ...]] = {
             locale: tuple((name, contact) for name, contact in entries)
             for locale, entries in data["crisis_contacts"].items()
@@ -102,32 +120,42 @@ class Policy:
         self.locale_aliases: dict[str, str] = data.get("locale_aliases", {})
         self.words: dict[str, list[str]] = data.get("words", {})
         treatments = self.words.get("treatments", [])
-        sources = [(_expand(p, treatments), 0) for r in data["rule"] for p in (*r["patterns"], *r.get("unless", ()))]
-        compiled = iter(compile_all(sources))
         rules = []
         for r in data["rule"]:
-            patterns = tuple(next(compiled) for _ in r["patterns"])
-            unless = tuple(next(compiled) for _ in r.get("unless", ()))
+            patterns = tuple(re.compile(_expand(p, treatments)) for p in r["patterns"])
+            unless = tuple(re.compile(_expand(p, treatments)) for p in r.get("unless", ()))
             for raw, pattern in zip((*r["patterns"], *r.get("unless", ())), patterns + unless):
                 if _MACRO.search(raw):
                     _MARKED.add(pattern)
             rules.append(Rule(r["id"], r["outcome"], r["topic"], patterns, unless))
         self.rules = tuple(rules)
+        vetoes = data.get("model", {})
+        self.crisis_model_unless = tuple(re.compile(p) for p in vetoes.get("crisis_unless", ()))
+        self.refer_model_unless = tuple(re.compile(p) for p in vetoes.get("refer_unless", ()))
+        self.refer_model_needs = tuple(re.compile(p) for p in vetoes.get("refer_needs", ()))
+
+    @cached_property
+    def model(self) -> TriageModel:
+        return TriageModel()
 
     @cached_property
     def vocabulary(self) -> list[str]:
-        """The words the rules are written in, which a misspelt word of a question is read as."""
+        """The words the English rules are written in, which a misspelt word of a question is read as."""
+        return sorted(self._words_of(rule for rule in self.rules if not _in_other_language(rule.id)))
+
+    @cached_property
+    def _known(self) -> frozenset[str]:
+        """Every rule's words, in every language: a word here is never read as another."""
+        return frozenset(self._words_of(self.rules))
+
+    def _words_of(self, rules) -> set[str]:
         words = set()
-        for rule in self.rules:
+        for rule in rules:
             for pattern in rule.patterns + rule.unless:
                 words.update(_PATTERN_WORD.findall(_ESCAPE.sub(" ", pattern.pattern)))
         for listed in self.words.values():
             words.update(w for w in listed if len(w) >= 4)
-        return sorted(words)
-
-    @cached_property
-    def _known(self) -> frozenset[str]:
-        return frozenset(self.vocabulary)
+        return words
 
     @cached_property
     def _multiword_substances(self) -> re.Pattern[str]:
@@ -145,7 +173,7 @@ class Policy:
             return f"{name}·s{numbers.setdefault(name, len(numbers) + 1)}"
 
         text = self._multiword_substances.sub(lambda m: m.group().replace(" ", "_"), normalise(question))
-        for token in text.split():
+        for token in self._retyped(text.split()):
             if "_" in token:
                 plain.append(token.replace("_", " "))
                 marked.append(substance(token))
@@ -154,35 +182,108 @@ class Policy:
             if not is_substance and len(token) >= 4 and token.isalpha() and token not in self._known \
                     and not lexicon.is_english_word(token):
                 match = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
+                parts = lexicon.split_glued(token) if token.isascii() and len(token) >= 5 else None
                 if match is not None and match[0][0] == token[0]:
                     token = match[0]
+                elif parts:  # two words typed without the space between them: "takea" -> "take a"
+                    plain.append(parts[0])
+                    marked.append(parts[0])
+                    token = parts[1]
                 else:
                     is_substance = True
             plain.append(token)
             marked.append(substance(token) if is_substance else token)
         return Reading(" ".join(plain), " ".join(marked))
 
+    def _retyped(self, tokens: list[str]) -> list[str]:
+        """A "dose" right after how, why, where or who is read as the "does" it was meant to be."""
+        out = []
+        for token in tokens:
+            out.append("does" if token == "dose" and out and out[-1] in _ASKING else token)
+        return out
+
     def rule_for(self, question: str) -> Rule | None:
-        reading = self.read(question)
+        """The first reviewed rule that fires, if any."""
+        return self._rule_for(self.read(question))
+
+    def _rule_for(self, reading: Reading) -> Rule | None:
         return next((rule for rule in self.rules if rule.fires(reading)), None)
 
+    def decide(self, question: str) -> Decision:
+        """Crisis rules, then the crisis model, then refer rules, then the refer model: crisis >
+        refer > answer, and a missed crisis or dosing question is the error to avoid."""
+        reading = self.read(question)
+        rule = self._rule_for(reading)
+        if rule is not None and rule.outcome == "crisis":
+            return Decision("crisis", rule.id, rule.topic)
+        scores = self.model.scores(reading.plain)
+        if scores.crisis >= self.model.crisis_threshold and \
+                not any(p.search(reading.plain) for p in self.crisis_model_unless):
+            return Decision("crisis", "model.crisis", "danger to life", round(scores.crisis, 2))
+        if rule is not None:
+            return Decision(rule.outcome, rule.id, rule.topic)
+        if scores.refer >= self.model.refer_threshold and self._model_may_refer(reading.plain):
+            return Decision("refer", "model.refer", MODEL_TOPIC, round(scores.refer, 2))
+        return Decision("answer")
+
+    def _model_may_refer(self, plain: str) -> bool:
+        needs = self.refer_model_needs
+        return (not needs or any(p.search(plain) for p in needs)) and \
+            not any(p.search(plain) for p in self.refer_model_unless)
+
     def contacts_for(self, locale: str | None = None) -> tuple[tuple[str, str], ...]:
-        """Crisis contacts for a locale such as 'GB', 'en_AU' or 'en_IE.UTF-8' (default: US)."""
-        locale = locale or os.environ.get("CITEBOT_LOCALE") or DEFAULT_LOCALE
-        code = locale.split(".")[0].replace("-", "_").split("_")[-1].upper()
+        """Crisis contacts for a locale such as 'GB', 'en_AU' or 'en_IE.UTF-8': the one given, else
+        $CITEBOT_LOCALE, else the system's locale ($LC_ALL, $LC_MESSAGES, $LANG), else US."""
+        code = _country(locale) or _country(os.environ.get("CITEBOT_LOCALE")) or _system_country() or DEFAULT_LOCALE
         code = self.locale_aliases.get(code, code)
         if code not in self.contacts and code in _EU_COUNTRIES:
             code = "EU"
         return self.contacts.get(code) or self.contacts["fallback"]
 
+    def crisis_message(self, question: str, rule_id: str | None = None) -> str:
+        """The crisis message in the message's language where its wording is reviewed, else English."""
+        language = rule_id.rsplit(".", 1)[-1] if rule_id else None
+        if language not in self.crisis_by_language:
+            language = detect(question, normalise(question))
+        return self.crisis_by_language.get(language or "", self.messages["crisis"])
+
     def triage(self, question: str, locale: str | None = None) -> Reply | None:
-        """A crisis or refer reply when a rule fires; None for an information question."""
-        rule = self.rule_for(question)
-        if rule is None:
-            return None
-        if rule.outcome == "crisis":
-            return Reply(question, "crisis", self.messages["crisis"], rule=rule.id, contacts=self.contacts_for(locale))
-        return Reply(question, "refer", self.messages["refer"].format(topic=rule.topic), rule=rule.id)
+        """A crisis or refer reply, saying which rule (or the model, with its score) routed it;
+        None for an information question."""
+        decision = self.decide(question)
+        if decision.outcome == "crisis":
+            return Reply(question, "crisis", self.crisis_message(question, decision.rule), rule=decision.rule,
+                         contacts=self.contacts_for(locale), score=decision.score)
+        if decision.outcome == "refer":
+            return Reply(question, "refer", self.messages["refer"].format(topic=decision.topic), rule=decision.rule,
+                         score=decision.score)
+        return None
+
+
+def _in_other_language(rule_id: str) -> bool:
+    """'crisis.es', 'dosing.fr': the rules written for a language other than English."""
+    return rule_id.rsplit(".", 1)[-1] in _OTHER_LANGUAGES
+
+
+_OTHER_LANGUAGES = frozenset({"es", "fr", "de", "pt", "it", "zh", "ar"})
+
+
+def _country(locale: str | None) -> str | None:
+    """'en_GB.UTF-8' -> 'GB', 'GB' -> 'GB'; None for no locale or one that names no country (C, POSIX)."""
+    if not locale:
+        return None
+    name = locale.split(".")[0].split("@")[0].replace("-", "_")
+    if name.upper() in ("C", "POSIX", ""):
+        return None
+    return name.split("_")[-1].upper() or None
+
+
+def _system_country() -> str | None:
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return _country(value) if "_" in value else None
+    return None
 
 
 _EU_COUNTRIES = frozenset(

@@ -16,7 +16,6 @@ from functools import cached_property
 from pathlib import Path
 
 from .corpus import Document
-from .regexes import compile_all
 from .text import GENERIC, key_words, stem, terms
 
 CONTEXT_WEIGHT = 0.5  # a term met only in the heading or title counts this much
@@ -55,8 +54,8 @@ class QuestionTypes:
     @cached_property
     def _types(self) -> list[tuple[list[re.Pattern[str]], Cues, bool]]:
         data = tomllib.loads(Path(__file__).with_name("qtypes.toml").read_text(encoding="utf-8"))
-        sources = [(p, 0) for t in data["type"] for p in (*t["question"], *t.get("answer_patterns", ()))]
-        compiled = iter(compile_all(sources))
+        sources = [p for t in data["type"] for p in (*t["question"], *t.get("answer_patterns", ()))]
+        compiled = iter([re.compile(p) for p in sources])
         types = []
         for t in data["type"]:
             asks = [next(compiled) for _ in t["question"]]

@@ -128,8 +128,7 @@ def test_every_labeled_refer_and_crisis_question_is_routed(policy):
     missed = []
     for row in labeled():
         if row["expected"] in ("refer", "crisis"):
-            rule = policy.rule_for(row["question"])
-            got = rule.outcome if rule else "answer"
+            got = policy.decide(row["question"]).outcome
             if got != row["expected"] and not (row["expected"] == "refer" and got == "crisis"):
                 missed.append((row["expected"], got, row["question"]))
     assert missed == []
@@ -186,7 +185,8 @@ def test_medicines_never_seen_are_triaged_by_the_shape_of_the_question(policy, q
     ("en_IE", [("Emergency services", "112 or 999"), ("Samaritans", "116 123")]),
     ("en_AU", [("Emergency services", "000"), ("Lifeline", "13 11 14")]),
     ("de_DE", [("Emergency services", "112")]),
-    ("fr_FR", [("Emergency services", "112")]),
+    ("fr_FR", [("Emergency services", "112 or 15"), ("Numéro national de prévention du suicide", "3114")]),
+    ("nl_NL", [("Emergency services", "112")]),
     ("ja_JP", [("Find a crisis line in your country", "findahelpline.com")]),
 ])
 def test_crisis_contacts_follow_the_locale(policy, monkeypatch, locale, expected):
