@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -77,11 +78,13 @@ class Bot:
         self.question_types = QuestionTypes()
 
     @classmethod
-    def open(cls, root=None, progress: Progress | None = None, policy: Policy | None = None) -> "Bot":
-        """The bot over a corpus folder (default: the bundled corpus), through the on-disk cache."""
+    def open(cls, root=None, progress: Progress | None = None, policy: Policy | None = None,
+             waiting: Callable[[str], None] | None = None) -> "Bot":
+        """The bot over a corpus folder (default: the bundled corpus), through the on-disk cache;
+        `waiting` is told when another process holds the corpus's cache."""
         from .store import open_corpus
 
-        corpus, index, _ = open_corpus(root, progress)
+        corpus, index, _ = open_corpus(root, progress, waiting=waiting)
         return cls(corpus, policy, index=index)
 
     @property

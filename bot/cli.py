@@ -65,7 +65,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not files:
         print("citebot: no question-test files found (questions_*.toml or *.questions.toml)", file=sys.stderr)
         return 2
-    runner = Runner(Path(args.corpus) if args.corpus else None)
+    runner = Runner(Path(args.corpus) if args.corpus else None, waiting=_tell)
     results = []
     try:
         for path in files:
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     progress = Progress(sys.stderr) if args.command == "index" else None
     try:
-        corpus, index, stats = open_corpus(args.corpus, progress)
+        corpus, index, stats = open_corpus(args.corpus, progress, waiting=_tell)
     except CorpusError as exc:
         print(f"citebot: {exc}", file=sys.stderr)
         return 2
@@ -168,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ask":
         return cmd_ask(args, corpus, index)
     return cmd_sources(args, corpus)
+
+
+def _tell(message: str) -> None:
+    print(f"citebot: {visible(message)}", file=sys.stderr, flush=True)
 
 
 class Progress:

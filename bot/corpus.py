@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from .files import detach_worker
 from .model import Source
 from .segment import REASONS, Heading, Sentence, segment
 
@@ -336,7 +337,7 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown:
     size = sum(len(text) for _, _, _, text in records)
     method = "fork" if "fork" in methods and size < FORK_BELOW else "forkserver" if "forkserver" in methods else "spawn"
     docs, done = [], 0
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=detach_worker) as pool:
         for part_rows, part_words in pool.map(_segment_rows, parts):
             if vocabulary is not None:
                 vocabulary |= part_words

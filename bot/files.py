@@ -1,12 +1,20 @@
-"""Writing files whole or not at all: a temporary file beside the target, then renamed into place."""
+"""Files written whole or not at all (a temporary file beside the target, renamed into place), and
+locks that say whom they wait for, give up after a bound, and never outlive a killed process."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # no POSIX locks (Windows): rely on atomic renames alone
+    fcntl = None
 
 
 def atomic_write(path: Path, data: bytes | Iterable[bytes], overwrite: bool = True) -> None:
@@ -37,3 +45,87 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], overwrite: bool = Tr
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+LOCK_TIMEOUT = 600.0  # seconds a process waits for another one's lock before it gives up
+_HELD: set[int] = set()  # descriptors of the locks this process holds (closed in its workers)
+
+
+class LockTimeout(Exception):
+    """Another process held the lock for longer than we were willing to wait."""
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path, what: str, timeout: float = LOCK_TIMEOUT,
+                   waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (created if need be) while the block runs.
+
+    When another process holds it, `waiting` is told once what we wait for, and after `timeout`
+    seconds LockTimeout is raised. The holder's process id is written into the file, so a waiting
+    process can name it. Worker processes started while it is held let go of it
+    (`detach_worker`), so a killed build never leaves the lock with orphans."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        if fcntl is not None:
+            _acquire(fd, path, what, timeout, waiting)
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _HELD.add(fd)
+        yield
+    finally:
+        _HELD.discard(fd)
+        os.close(fd)
+
+
+def _acquire(fd: int, path: Path, what: str, timeout: float, waiting: Callable[[str], None] | None) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    holder = _holder(fd)
+    if waiting is not None:
+        waiting(f"Waiting for another citebot process{holder} that is {what}; giving up after {timeout:.0f} s "
+                f"(lock file: {path}).")
+    deadline = time.monotonic() + timeout
+    while True:
+        time.sleep(0.1)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise LockTimeout(
+                    f"gave up after {timeout:.0f} s waiting for another citebot process{_holder(fd)} that is "
+                    f"{what}. If no citebot is running, the lock is held by a process that should not exist: "
+                    f"end it, or delete {path}.") from None
+
+
+def _holder(fd: int) -> str:
+    with contextlib.suppress(OSError, ValueError):
+        pid = int(os.pread(fd, 32, 0).split()[0])
+        return f" (process {pid})"
+    return ""
+
+
+def detach_worker() -> None:
+    """Run first in a worker process: let go of the parent's locks, and die with the parent.
+
+    A forked worker shares the parent's open lock; closing its copy means the lock goes when the
+    parent goes. On Linux the kernel then kills the worker (PR_SET_PDEATHSIG) when the process
+    that started it dies: the parent itself, or the fork server, which exits with the parent."""
+    for fd in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    import multiprocessing  # here, in a worker only: not worth loading at every start
+
+    parent = multiprocessing.parent_process()
+    if parent is not None and not parent.is_alive():  # it died before the line above took effect
+        os._exit(1)

@@ -22,6 +22,7 @@ import json
 import marshal
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import tantivy
@@ -29,12 +30,19 @@ import tantivy
 from . import __version__
 from .corpus import (Corpus, CorpusError, Document, Problem, Progress, bundled_corpus_path, corpus_files,
                      display_path, finish, load_file, read_metadata, text_key)
-from .files import atomic_write
+from .files import LOCK_TIMEOUT, LockTimeout, atomic_write, exclusive_lock
 from .index import Index, add_documents, schema, vocabulary_of
 from .model import Source
 
 FORMAT = 3  # bump when what is stored changes: older caches are then rebuilt
 CHUNK = 2000  # documents per stored chunk
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for another process's lock on a corpus ($CITEBOT_LOCK_TIMEOUT, else 600)."""
+    with contextlib.suppress(ValueError):
+        return max(0.0, float(os.environ.get("CITEBOT_LOCK_TIMEOUT", LOCK_TIMEOUT)))
+    return LOCK_TIMEOUT
 
 
 def cache_root() -> Path:
@@ -57,16 +65,13 @@ class Store:
         self.notices: list[str] = []
 
     @contextlib.contextmanager
-    def locked(self):
-        self.files.mkdir(parents=True, exist_ok=True)
-        with open(self.dir / "lock", "a+") as handle:
-            try:
-                import fcntl
-
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            except ImportError:  # no POSIX locks (Windows): rely on atomic renames alone
-                pass
-            yield
+    def locked(self, waiting: Callable[[str], None] | None = None):
+        """The corpus's cache to ourselves; CorpusError after waiting `lock_timeout()` seconds."""
+        try:
+            with exclusive_lock(self.dir / "lock", f"indexing {self.root}", lock_timeout(), waiting):
+                yield
+        except LockTimeout as exc:
+            raise CorpusError(str(exc)) from None
 
     def manifest(self) -> dict:
         try:
@@ -145,7 +150,7 @@ def _documents(payload: dict, shown: str) -> list[Document]:
 
 
 def open_corpus(root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-                base: Path | None = None) -> tuple[Corpus, Index, dict]:
+                base: Path | None = None, waiting: Callable[[str], None] | None = None) -> tuple[Corpus, Index, dict]:
     """The corpus and its index, from the cache where it is current, updating what is not.
 
     Returns (corpus, index, stats) where stats counts the files read and indexed this time."""
@@ -155,7 +160,7 @@ def open_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
     if not root.is_dir():
         raise CorpusError(f"not a folder: {root}")
     store = Store(root, base)
-    with store.locked():
+    with store.locked(waiting):
         return _open_locked(store, root, progress)
 
 

@@ -80,11 +80,15 @@ class CitebotApp(App[None]):
             self.call_from_thread(self._progress, stage, done, total)
 
         try:
-            bot = Bot.open(self.corpus_dir, progress, self.policy)
+            bot = Bot.open(self.corpus_dir, progress, self.policy,
+                           waiting=lambda message: self.call_from_thread(self._waiting, message))
         except CorpusError as exc:
             self.call_from_thread(self._load_failed, str(exc))
             return
         self.call_from_thread(self._loaded, bot)
+
+    def _waiting(self, message: str) -> None:
+        self.query_one("#loading-label", Static).update(Text(visible(message)))
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         self.query_one("#loading-label", Static).update(f"{stage.capitalize()} the sources… {done}/{total}")
