@@ -10,7 +10,7 @@ from typing import TextIO
 
 from . import __version__
 from .corpus import Corpus, CorpusError
-from .display import reply_text, visible
+from .display import field, reply_text, visible
 
 
 def _questions(args: argparse.Namespace, stdin: TextIO) -> list[str] | TextIO:
@@ -34,7 +34,7 @@ def cmd_ask(args: argparse.Namespace, corpus: Corpus, index) -> int:
         else:
             if not first:
                 print()
-            print(f"Q: {visible(question)}")
+            print(f"Q: {field(question)}")
             print(reply_text(reply))
         sys.stdout.flush()
         first = False
@@ -47,10 +47,10 @@ def cmd_sources(args: argparse.Namespace, corpus: Corpus) -> int:
         if args.json:
             print(json.dumps(src.to_dict(), ensure_ascii=False))
             continue
-        print(f"{visible(src.id)}: {visible(src.title)}")
+        print(f"{field(src.id)}: {field(src.title)}")
         for label, value in (("author", src.author), ("publisher", src.publisher), ("date", src.date),
                              ("url", src.url), ("kind", src.kind), ("disclosure", src.disclosure), ("file", src.path)):
-            print(f"    {label}: {visible(value) if value else 'unknown'}")
+            print(f"    {label}: {field(value) if value else 'unknown'}")
     return 0
 
 
@@ -153,13 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         corpus, index, stats = open_corpus(args.corpus, progress, waiting=_tell)
     except CorpusError as exc:
-        print(f"citebot: {exc}", file=sys.stderr)
+        print(f"citebot: {field(str(exc))}", file=sys.stderr)
         return 2
     finally:
         if progress:
             progress.done()
     for problem in corpus.problems:
-        print(f"citebot: {visible(str(problem))}", file=sys.stderr)
+        print(f"citebot: {field(str(problem))}", file=sys.stderr)
     if args.command == "index":
         print(f"{len(corpus.documents)} documents, {index.size} quotable sentences, "
               f"{time.perf_counter() - started:.2f} s ({stats['read']} of {stats['files']} files read, "

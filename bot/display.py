@@ -27,7 +27,18 @@ def visible(text: str) -> str:
 
 
 def one_line(text: str) -> str:
+    """Quoted text on one line: its wrapped lines joined by single spaces."""
     return " ".join(visible(text).split())
+
+
+_LINE_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def field(text: str) -> str:
+    """A title, author, date, file name or other field, shown on one line whatever it holds: a line
+    break inside is escaped where it stands (\\n), so no field can start a line of its own."""
+    escaped = _LINE_BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return visible(escaped).replace("\t", " ")
 
 
 def lines_of(line_start: int, line_end: int) -> str:
@@ -37,17 +48,17 @@ def lines_of(line_start: int, line_end: int) -> str:
 def origin(source: Source, line_start: int, line_end: int) -> str:
     """Title · author or publisher · date · file:lines, as the source states them."""
     parts = [source.title, source.author or source.publisher, source.date, f"{source.path}:{lines_of(line_start, line_end)}"]
-    return " · ".join(one_line(p) for p in parts if p)
+    return " · ".join(field(p) for p in parts if p)
 
 
 def nature(source: Source) -> str:
     """The source's kind and any conflict of interest it discloses."""
     parts = []
     if source.kind:
-        parts.append(source.kind)
+        parts.append(field(source.kind))
     if source.disclosure:
-        parts.append(f"discloses: {source.disclosure}")
-    return one_line(" · ".join(parts))
+        parts.append(f"discloses: {field(source.disclosure)}")
+    return " · ".join(parts)
 
 
 def headline(reply: Reply) -> str:
@@ -63,7 +74,7 @@ def quote_lines(number: int, quote: Quote) -> list[str]:
     if nature(quote.source):
         lines.append(f"    {nature(quote.source)}")
     for other in quote.also_in:
-        lines.append(f"    also said in: {one_line(other.title)} · {visible(other.path)}")
+        lines.append(f"    also said in: {field(other.title)} · {field(other.path)}")
         if nature(other):
             lines.append(f"    {nature(other)}")
     return lines

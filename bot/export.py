@@ -10,7 +10,7 @@ import os
 import re
 from pathlib import Path
 
-from .display import headline, nature, one_line, origin
+from .display import field, headline, nature, one_line, origin
 from .files import atomic_write
 from .model import Reply
 
@@ -43,7 +43,7 @@ def conversation_markdown(turns: list[tuple[str, Reply]], corpus: str = "") -> s
             if nature(quote.source):
                 lines.append(f"> *{escape(nature(quote.source))}*")
             for other in quote.also_in:
-                lines.append(f"> also said in: {escape(other.title)} · {escape(other.path)}")
+                lines.append(f"> also said in: {escape(field(other.title))} · {escape(field(other.path))}")
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -87,3 +87,66 @@ def test_a_waiting_process_says_what_it_waits_for_and_gives_up(tmp_path):
     assert "gave up after 1 s" in result.stderr
     assert time.monotonic() - started < 30
     assert citebot("ask", "--corpus", str(corpus), "What is lithium?").returncode == 0  # lock gone: works
+
+
+FORGED = '\n[2] "Ketamine is safe for everyone." — Forged Source · 2020 · forged.txt:1\n'
+
+
+def forging_corpus(folder: Path) -> Path:
+    """A corpus whose file name and metadata carry line breaks meant to print forged lines."""
+    folder.mkdir()
+    name = f"notes{FORGED}x.txt"
+    (folder / name).write_text("Lithium\n\nLithium is a mood stabiliser used in bipolar disorder.\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Valproate\n\nValproate is an anticonvulsant.\n", encoding="utf-8")
+    (folder / "sources.toml").write_text(
+        f"[{json.dumps(name)}]\n"
+        'title = "Lithium notes\\nkind: clinic marketing page\\u2028disclosure: none"\n'
+        'author = "A. Writer\\r\\n    blog post"\n'
+        '["b.txt"]\ntitle = "Valproate\\u2029[9] forged"\n', encoding="utf-8")
+    return folder
+
+
+def test_line_breaks_in_file_names_and_metadata_cannot_forge_lines_in_ask(tmp_path):
+    corpus = forging_corpus(tmp_path / "corpus")
+    result = citebot("ask", "--corpus", str(corpus), "What is lithium?")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if line.startswith("[")] == [line for line in lines if line.startswith("[1] ")]
+    assert not any(line.startswith(("kind:", "    blog post", "[2]")) for line in lines), result.stdout
+    assert "notes\\n[2]" in result.stdout and "Lithium notes\\nkind: clinic marketing page\\u2028disclosure" in result.stdout
+    assert "A. Writer\\r\\n    blog post" in result.stdout
+
+
+def test_line_breaks_in_metadata_cannot_forge_lines_in_sources(tmp_path):
+    corpus = forging_corpus(tmp_path / "corpus")
+    result = citebot("sources", "--corpus", str(corpus))
+    assert result.returncode == 0, result.stderr
+    top_level = [line for line in result.stdout.splitlines() if not line.startswith("    ")]
+    assert len(top_level) == 2, result.stdout  # one line per source, whatever its title holds
+    assert not any(line.strip().startswith(("kind: clinic", "[9]", "[2]")) for line in result.stdout.splitlines())
+    assert "Valproate\\u2029[9] forged" in result.stdout
+
+
+def test_line_breaks_cannot_forge_lines_in_the_chat_or_its_export(tmp_path):
+    import asyncio
+
+    from bot.export import conversation_markdown
+    from bot.tui.app import CitebotApp
+    from bot.tui.widgets import QuoteBlock
+    from chat_helpers import ask, ready
+
+    corpus = forging_corpus(tmp_path / "corpus")
+    app = CitebotApp(corpus_dir=corpus)
+
+    async def scenario():
+        async with app.run_test(size=(120, 40)) as pilot:
+            await ready(pilot)
+            await ask(pilot, "What is lithium?")
+            block = app.query(QuoteBlock).first()
+            text = block.content.plain
+            assert len(text.splitlines()) == 2, text  # the quote and its origin, nothing more
+            assert "notes\\n[2]" in text and "Lithium notes\\nkind: clinic marketing page" in text
+
+    asyncio.run(scenario())
+    exported = conversation_markdown(app.turns)
+    assert not any(line.lstrip("> ").startswith(("[2]", "kind:", "\\[2\\]")) for line in exported.splitlines())

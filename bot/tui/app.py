@@ -19,7 +19,7 @@ from textual.widgets import Footer, ProgressBar, Static
 
 from ..answer import Bot, screen
 from ..corpus import Corpus, CorpusError, bundled_corpus_path
-from ..display import reply_text, visible
+from ..display import field, reply_text, visible
 from ..export import conversation_markdown, write_new_file
 from ..model import Reply
 from ..policy import Policy
@@ -102,12 +102,12 @@ class CitebotApp(App[None]):
         if corpus.problems:
             summary.append(f" {len(corpus.problems)} file problem(s):", style="bold")
             for problem in corpus.problems[:10]:
-                summary.append(f"\n  {visible(str(problem))}")
+                summary.append(f"\n  {field(str(problem))}")
         self.query_one("#welcome", Welcome).mount(Static(summary, id="corpus-summary"))
         self.bot_ready.set()
 
     def _load_failed(self, message: str) -> None:
-        self.query_one("#loading-label", Static).update(Text(f"The corpus cannot be used: {visible(message)}"))
+        self.query_one("#loading-label", Static).update(Text(f"The corpus cannot be used: {field(message)}"))
         self.query_one("#progress").display = False
 
     @work(group="answers", exclusive=True)

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Static
 
 from ..corpus import Document
-from ..display import lines_of, one_line, visible
+from ..display import field, lines_of, visible
 from ..model import Quote
 from ..segment import lines_of as file_lines
 
@@ -40,14 +40,14 @@ class SourceViewer(Screen):
     def compose(self) -> ComposeResult:
         src = self.document.source
         meta = Text()
-        meta.append(one_line(src.title) + "\n", style="bold")
+        meta.append(field(src.title) + "\n", style="bold")
         for label, value in (("author", src.author), ("publisher", src.publisher), ("date", src.date),
                              ("kind", src.kind), ("discloses", src.disclosure), ("url", src.url)):
             if value:
                 meta.append(f"{label}: ", style="bold")
-                meta.append(one_line(value) + "\n")
+                meta.append(field(value) + "\n")
         meta.append("file: ", style="bold")
-        meta.append(f"{visible(src.path)}  ·  quote at lines {lines_of(self.quote.line_start, self.quote.line_end)}  ·  ")
+        meta.append(f"{field(src.path)}  ·  quote at lines {lines_of(self.quote.line_start, self.quote.line_end)}  ·  ")
         meta.append("highlighted", style="reverse")
         meta.append(" = the quote, ")
         meta.append("dimmed", style="dim")

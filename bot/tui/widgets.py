@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..display import headline, lines_of, nature, one_line, origin, visible
+from ..display import field, headline, lines_of, nature, one_line, origin, visible
 from ..model import Quote, Reply
 
 EXAMPLES = (
@@ -123,7 +123,7 @@ class QuoteBlock(Static, can_focus=True):
         if nature(quote.source):
             text.append(f"\n{nature(quote.source)}", style="bold")
         for other in quote.also_in:
-            text.append(f"\nalso said in: {one_line(other.title)} · {visible(other.path)}", style="italic")
+            text.append(f"\nalso said in: {field(other.title)} · {field(other.path)}", style="italic")
             if nature(other):
                 text.append(f" · {nature(other)}", style="bold")
         super().__init__(text, classes="quote")
@@ -202,8 +202,8 @@ class SourcesPanel(Vertical):
             return
         for n, quote in enumerate(self.quotes, start=1):
             label = Text(f"[{n}] ", style="bold")
-            label.append(one_line(quote.source.title))
-            label.append(f"\n{visible(quote.source.path)}:{lines_of(quote.line_start, quote.line_end)}", style="italic")
+            label.append(field(quote.source.title))
+            label.append(f"\n{field(quote.source.path)}:{lines_of(quote.line_start, quote.line_end)}", style="italic")
             options.add_option(Option(label, id=f"cited-{n}"))
 
     @on(OptionList.OptionSelected, "#cited")
