@@ -13,7 +13,6 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
 
 from .corpus import Corpus, Document, Progress, load_corpus
 from .index import Hit, Index
@@ -26,7 +25,6 @@ MAX_QUESTION_CHARS = 2000
 TRIAGE_CHARS = 5000  # triage reads this much of a message, retrieval only the first 2,000
 MIN_COVERAGE = 0.6  # share of the question's key-term weight a quote must cover
 MIN_RELATIVE_SCORE = 0.55  # a second or third quote must score this share of the first's
-MERGE_SIMILARITY = 90  # rapidfuzz ratio above which quotes of different sources are one quote
 CANDIDATES = 100  # sentences the engine hands to the ranker
 NAMED_SOURCE_SENTENCES = 200  # at most this many more from the sources the question names
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -179,16 +177,27 @@ def _extent(doc: Document, index: int) -> tuple[int, int]:
     return first, index
 
 
-def _normal(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+                              "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"'})
+
+
+def same_words(text: str) -> str:
+    """Text as compared for merging: whitespace, quotation marks and case made uniform, nothing else."""
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS).casefold().split())
 
 
 def _merge(quotes: list[Quote]) -> list[Quote]:
-    """One quote for text that several sources say near-identically, listing every source."""
+    """One quote for text that several sources say word for word, crediting every one of them.
+
+    Only the same words merge (after `same_words`): "not safe" and "now safe", or "5%" and "50%",
+    stay two quotes, each source with its own words, so no source is credited with what it does
+    not say."""
     merged: list[Quote] = []
     for quote in quotes:
+        key = same_words(quote.text)
         for i, kept in enumerate(merged):
-            if kept.source.id != quote.source.id and fuzz.ratio(_normal(kept.text), _normal(quote.text)) >= MERGE_SIMILARITY:
+            if kept.source.id != quote.source.id and same_words(kept.text) == key \
+                    and quote.source not in kept.also_in:
                 merged[i] = Quote(
                     kept.text, kept.start, kept.end, kept.line_start, kept.line_end, kept.score, kept.source,
                     kept.also_in + (quote.source,),

@@ -129,11 +129,11 @@ def test_quotes_are_ranked(bot):
     assert scores == sorted(scores, reverse=True)
 
 
-def test_near_identical_quotes_from_different_sources_are_one_quote(tmp_path):
+def test_the_same_words_in_different_sources_are_one_quote_crediting_each(tmp_path):
     shared = "Lithium was first used to treat mania in 1949 by John Cade in Australia."
     (tmp_path / "a.txt").write_text(f"History of lithium\n\n{shared}\n", encoding="utf-8")
-    reworded = shared.replace(" in Australia", ", in Australia")
-    (tmp_path / "b.md").write_text(f"# Lithium today\n\nSome background.\n\n{reworded}\n", encoding="utf-8")
+    respaced = shared.replace("1949 by John", "1949  by JOHN").replace("\x27", "\u2019")  # spacing, case: same words
+    (tmp_path / "b.md").write_text(f"# Lithium today\n\nSome background.\n\n{respaced}\n", encoding="utf-8")
     (tmp_path / "c.txt").write_text("Other drugs\n\nValproate is an anticonvulsant used for mania.\n", encoding="utf-8")
     bot = Bot(load_corpus(tmp_path))
     reply = bot.ask("Who first used lithium to treat mania?")
@@ -142,7 +142,7 @@ def test_near_identical_quotes_from_different_sources_are_one_quote(tmp_path):
     assert len(merged) == 1
     ids = {merged[0].source.id, *(s.id for s in merged[0].also_in)}
     assert ids == {"a", "b"}
-    assert sum("John Cade" in q.text for q in reply.quotes) == 1
+    assert sum("john cade" in q.text.lower() for q in reply.quotes) == 1
 
 
 def test_empty_and_blank_questions_get_a_clear_message(bot):

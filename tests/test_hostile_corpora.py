@@ -150,3 +150,41 @@ def test_line_breaks_cannot_forge_lines_in_the_chat_or_its_export(tmp_path):
     asyncio.run(scenario())
     exported = conversation_markdown(app.turns)
     assert not any(line.lstrip("> ").startswith(("[2]", "kind:", "\\[2\\]")) for line in exported.splitlines())
+
+
+@pytest.mark.parametrize("first, second", [
+    ("The Lakeside clinic is not open to new patients on Sundays.", "The Lakeside clinic is now open to new patients on Sundays."),
+    ("Side effects were seen in 5% of patients in the trial.", "Side effects were seen in 50% of patients in the trial."),
+    ("Esketamine was approved by the FDA in 2019 for depression.", "Esketamine was approved by the FDA in 2009 for depression."),
+])
+def test_a_source_is_never_credited_with_words_it_does_not_say(tmp_path, first, second):
+    from bot.answer import Bot
+    from bot.corpus import load_corpus
+
+    (tmp_path / "a.txt").write_text(f"Notes\n\n{first}\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"More notes\n\n{second}\n", encoding="utf-8")
+    reply = Bot(load_corpus(tmp_path)).ask(first.rstrip("."))
+    assert reply.outcome == "answer"
+    assert all(q.also_in == () for q in reply.quotes), reply.quotes
+    said = {q.source.id: q.text for q in reply.quotes}
+    assert said.get("a", first) == first and said.get("b", second) == second  # each source's own words
+
+
+def test_every_also_said_in_credit_names_a_source_that_says_those_words(tmp_path):
+    from bot.answer import Bot, same_words
+    from bot.corpus import load_corpus
+
+    sentence = "Ketamine blocks NMDA receptors in the brain."
+    variants = [sentence, sentence.upper(), sentence.replace(" ", "  "), sentence.replace("blocks", "blocked"),
+                "Ketamine blocks NMDA receptors in the spine.", "\u201cKetamine\u201d blocks NMDA receptors in the brain."]
+    for i, text in enumerate(variants):
+        (tmp_path / f"s{i}.txt").write_text(f"Source {i}\n\n{text}\n", encoding="utf-8")
+    bot = Bot(load_corpus(tmp_path))
+    texts = {doc.source.id: same_words(doc.text) for doc in bot.corpus.documents}
+    credits = 0
+    for question in ("What does ketamine block?", "NMDA receptors in the brain", "ketamine NMDA receptors spine"):
+        for quote in bot.ask(question).quotes:
+            for other in quote.also_in:
+                credits += 1
+                assert same_words(quote.text) in texts[other.id], (quote.text, other.id)
+    assert credits >= 2  # the upper-case and double-spaced copies were credited
