@@ -207,7 +207,12 @@ class Policy:
         return self._rule_for(self.read(question))
 
     def _rule_for(self, reading: Reading) -> Rule | None:
-        return next((rule for rule in self.rules if rule.fires(reading)), None)
+        """The first rule (in the file's order, so crisis first) that fires anywhere in the message.
+
+        A long message is read in overlapping windows of WINDOW words: a sign of danger is a
+        phrase, and patterns such as "i ... die" cost time in the square of what they scan."""
+        windows = _windows(reading)
+        return next((rule for rule in self.rules if any(rule.fires(w) for w in windows)), None)
 
     def decide(self, question: str) -> Decision:
         """Crisis rules, then the crisis model, then refer rules, then the refer model: crisis >
@@ -258,6 +263,19 @@ class Policy:
             return Reply(question, "refer", self.messages["refer"].format(topic=decision.topic), rule=decision.rule,
                          score=decision.score)
         return None
+
+
+WINDOW = 120  # words
+OVERLAP = 30
+
+
+def _windows(reading: Reading) -> list[Reading]:
+    plain, marked = reading.plain.split(" "), reading.marked.split(" ")
+    if len(plain) <= WINDOW or len(plain) != len(marked):
+        return [reading]
+    step = WINDOW - OVERLAP
+    return [Reading(" ".join(plain[i:i + WINDOW]), " ".join(marked[i:i + WINDOW]))
+            for i in range(0, len(plain) - OVERLAP, step)]
 
 
 def _in_other_language(rule_id: str) -> bool:
