@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 
 _I = re.IGNORECASE
+# Whole-line patterns (footer, chrome, date, byline) are tried only on lines up to this long: page
+# furniture is short, and a bound keeps every pattern's time linear in a line of any length.
+MAX_FURNITURE_LINE = 300
 
 # A whole line that ends the article: everything from it on is footer.
 END_OF_ARTICLE = re.compile(

@@ -28,7 +28,7 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 METADATA_FILE = "sources.toml"
 META_FIELDS = ("id", "title", "author", "publisher", "date", "url", "kind", "disclosure")
-_FRONT_MATTER_LINE = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_FRONT_MATTER_KEY = re.compile(r"[A-Za-z_][\w-]*")
 
 
 class CorpusError(Exception):
@@ -255,11 +255,12 @@ def _front_matter(text: str, shown: str, problems: list[Problem]) -> tuple[dict[
     for number, line in enumerate(text[:end].splitlines()[1:-1], start=2):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        m = _FRONT_MATTER_LINE.match(line)
-        if m is None:
+        key, colon, value = line.partition(":")  # by hand, not a regex: linear in a line of any length
+        key, value = key.strip(), value.strip()
+        if not colon or _FRONT_MATTER_KEY.fullmatch(key) is None:
             problems.append(Problem(shown, number, f"front matter line is not 'key: value': {line.strip()[:60]!r}; ignored"))
             continue
-        key, value = m.group(1).lower(), m.group(2)
+        key = key.lower()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         if key in META_FIELDS and value:

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from . import boilerplate
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
 _TERMINAL = ".!?…"
 _CLOSERS = "\"'”’)]»"
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s|$)")
+# Possessive (++, *+) and starting only where a run of stops starts: linear in any text.
+_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]»]*+(?=\s|$)")
 _NEXT_CHAR = re.compile(r"\s*(\S)")
 ABBREVIATIONS = frozenset(
     """
@@ -83,9 +83,18 @@ def _normal(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
+def _md_heading(text: str) -> str | None:
+    """The text of a Markdown heading line ("## Title ##" -> "Title"), or None. By hand, not a
+    regex: a heading of any length, full of spaces and #s, is read in linear time."""
+    level = len(text) - len(text.lstrip("#"))
+    if not 1 <= level <= 6 or level == len(text) or not text[level].isspace():
+        return None
+    return text[level:].strip().rstrip("#").rstrip()
+
+
 def _is_heading(line: _Line, next_line: _Line | None) -> bool:
     text = line.text
-    if _MD_HEADING.match(text):
+    if _md_heading(text) is not None:
         return True
     if next_line is None or _BULLET.match(text) or text[-1] in _TERMINAL + ",;" or text[0].islower():
         return False
@@ -161,7 +170,8 @@ def segment(text: str, title: str = "", author: str | None = None) -> Segmented:
     # Where the article starts (its title line) and where its footer begins.
     title_key = _normal(title)
     first_title = next((i for i, ln in enumerate(lines) if title_key and _normal(ln.text) == title_key), 0)
-    footer = next((i for i, ln in enumerate(lines) if boilerplate.END_OF_ARTICLE.match(ln.text)), len(lines))
+    footer = next((i for i, ln in enumerate(lines) if len(ln.text) <= boilerplate.MAX_FURNITURE_LINE
+                   and boilerplate.END_OF_ARTICLE.match(ln.text)), len(lines))
     author_key = _normal(author or "")
 
     headings: list[Heading] = []
@@ -200,9 +210,9 @@ def segment(text: str, title: str = "", author: str | None = None) -> Segmented:
         reason = _line_reason(line, i, first_title, footer, author_key)
         if _is_heading(line, nxt) and reason is None and boilerplate.sentence_reason(line.text) is None:
             flush(reason_of_block)
-            md = _MD_HEADING.match(line.text)
-            htext = md.group(2) if md else line.text
-            hstart = line.start + (line.text.index(htext) if md and htext else 0)
+            md = _md_heading(line.text)
+            htext = md if md is not None else line.text
+            hstart = line.start + (line.text.index(htext) if md else 0)
             headings.append(Heading(hstart, hstart + len(htext), line.number, htext))
             heading = htext
             prev = None
@@ -222,6 +232,8 @@ def _line_reason(line: _Line, index: int, first_title: int, footer: int, author_
         return "site header"
     if index >= footer:
         return "footer"
+    if len(line.text) > boilerplate.MAX_FURNITURE_LINE:  # no menu, date or byline is this long
+        return None
     if boilerplate.CHROME_LINE.match(line.text):
         return "site chrome"
     if boilerplate.DATE_LINE.match(line.text):

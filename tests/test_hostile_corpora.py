@@ -188,3 +188,21 @@ def test_every_also_said_in_credit_names_a_source_that_says_those_words(tmp_path
                 credits += 1
                 assert same_words(quote.text) in texts[other.id], (quote.text, other.id)
     assert credits >= 2  # the upper-case and double-spaced copies were credited
+
+
+def test_crafted_lines_cannot_make_the_patterns_run_for_minutes(tmp_path):
+    """Worst cases for backtracking patterns, 3 KB each; before, the heading alone took minutes.
+    The bound below only catches a hang: speed is measured in bench/, not here."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    n = 3000
+    (corpus / "heading.md").write_text("# a" + " \t" * (n // 2) + "b\n\nLithium is a mood stabiliser.\n", encoding="utf-8")
+    (corpus / "front.md").write_text("---\ntitle:" + " " * n + "x" + " " * n + "y\nauthor: " + "a " * n + ":\n---\n\n"
+                                     "Valproate is an anticonvulsant.\n", encoding="utf-8")
+    lines = ["Lines", "", "." * n + "a", "!" * n + "b", "-" * n + "c", "1 views" + " " * n + "x",
+             "published " + " :" * n + "x", "tags:" + " x" * n, "by" + " " * n + "z", "# #" + " #" * n + " b"]
+    (corpus / "lines.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    question = "What is lithium? " + "a \t" * 600 + "#" * 500
+    result = citebot("ask", "--corpus", str(corpus), question, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "mood stabiliser" in result.stdout
