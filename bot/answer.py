@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 
 from .corpus import Corpus, Document, Progress, load_corpus
-from .index import Hit, Index
+from .index import Hit, Index, IndexDamaged
 from .model import Quote, Reply, valid_text
 from .policy import Policy
 from .rank import Cues, QuestionTypes, score_candidates, title_named, weigh
@@ -74,16 +74,19 @@ class Bot:
         self.policy = policy or Policy()
         self.index = index or Index(self.corpus, progress)
         self.question_types = QuestionTypes()
+        self._repair = None  # set by Bot.open: rebuilds a search index found damaged while answering
 
     @classmethod
     def open(cls, root=None, progress: Progress | None = None, policy: Policy | None = None,
              waiting: Callable[[str], None] | None = None) -> "Bot":
         """The bot over a corpus folder (default: the bundled corpus), through the on-disk cache;
         `waiting` is told when another process holds the corpus's cache."""
-        from .store import open_corpus
+        from .store import open_corpus, rebuild_index
 
         corpus, index, _ = open_corpus(root, progress, waiting=waiting)
-        return cls(corpus, policy, index=index)
+        bot = cls(corpus, policy, index=index)
+        bot._repair = lambda: rebuild_index(root, progress, waiting)
+        return bot
 
     @property
     def messages(self) -> dict[str, str]:
@@ -95,7 +98,15 @@ class Bot:
             return screened
         text, trouble = clean_question(question)
         notice = self.messages["too_long"].format(limit=MAX_QUESTION_CHARS) if trouble else None
-        quotes = self.quotes_for(text, limit)
+        try:
+            quotes = self.quotes_for(text, limit)
+        except IndexDamaged:
+            repair, self._repair = self._repair, None  # one rebuild at most: then it is a real failure
+            if repair is None:
+                raise
+            self.corpus, self.index, _ = repair()
+            quotes = self.quotes_for(text, limit)
+            notice = self.messages["index_rebuilt"]
         if not quotes:
             return Reply(question, "no_answer", self.messages["no_answer"], notice=notice)
         return Reply(question, "answer", self.messages["answer"], quotes=tuple(quotes), notice=notice)

@@ -88,10 +88,11 @@ class Index:
             writer.commit()
             writer.wait_merging_threads()
         else:
-            self._index = tantivy.Index.open(str(path))
-        self._index.reload()
-        self._searcher = self._index.searcher()
-        self._first_doc = {key: first for key, first, _ in groups}
+            self._index = _guarded(tantivy.Index.open, str(path))
+        _guarded(self._index.reload)
+        self._searcher = _guarded(self._index.searcher)
+        self._first_doc = {key: (first, count) for key, first, count in groups}
+        self._sentences = [len(doc.sentences) for doc in corpus.documents]
         self.vocabulary = vocabulary if vocabulary is not None else vocabulary_of(corpus.documents)
 
     @cached_property
@@ -107,7 +108,7 @@ class Index:
         return self._searcher.num_docs
 
     def doc_freq(self, stem: str, field: str = "text") -> int:
-        return self._searcher.doc_freq(field, stem)
+        return _guarded(self._searcher.doc_freq, field, stem)
 
     def idf(self, stem: str) -> float:
         n = max(self.size, 1)
@@ -141,11 +142,34 @@ class Index:
             for field, boost in FIELD_BOOSTS.items():
                 query = tantivy.Query.term_query(self.schema, field, stem)
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
-        result = self._searcher.search(tantivy.Query.boolean_query(clauses), limit)
+        result = _guarded(self._searcher.search, tantivy.Query.boolean_query(clauses), limit)
         hits = []
         for score, address in result.hits:
-            stored = self._searcher.doc(address)
-            first = self._first_doc.get(stored["file"][0])
-            if first is not None:
-                hits.append(Hit(first + stored["d"][0], stored["s"][0], score))
+            stored = _guarded(self._searcher.doc, address)
+            try:
+                first, count = self._first_doc[stored["file"][0]]
+                d, s = stored["d"][0], stored["s"][0]
+            except (KeyError, IndexError, TypeError):
+                raise IndexDamaged("an entry names no cached file") from None
+            if not (isinstance(d, int) and isinstance(s, int) and 0 <= d < count
+                    and 0 <= s < self._sentences[first + d]):
+                raise IndexDamaged("an entry points past the end of its file")
+            hits.append(Hit(first + d, s, score))
         return hits
+
+
+class IndexDamaged(Exception):
+    """The on-disk search index failed while being read: it is to be rebuilt, never trusted."""
+
+
+def _guarded(call, *args):
+    """`call(*args)`, with any failure of the engine reading its files raised as IndexDamaged
+    (tantivy reports corrupt data as ValueError or OSError, and some as a Rust panic)."""
+    try:
+        return call(*args)
+    except (ValueError, OSError) as exc:
+        raise IndexDamaged(str(exc)) from None
+    except BaseException as exc:  # pyo3's PanicException derives from BaseException
+        if type(exc).__name__ == "PanicException":
+            raise IndexDamaged(str(exc)) from None
+        raise

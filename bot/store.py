@@ -31,7 +31,7 @@ from . import __version__
 from .corpus import (Corpus, CorpusError, Document, Problem, Progress, bundled_corpus_path, corpus_files,
                      display_path, finish, load_file, read_metadata, text_key)
 from .files import LOCK_TIMEOUT, LockTimeout, atomic_write, exclusive_lock
-from .index import Index, add_documents, schema, vocabulary_of
+from .index import Index, IndexDamaged, add_documents, schema, vocabulary_of
 from .model import Source
 
 FORMAT = 4  # bump when what is stored changes: older caches are then rebuilt
@@ -85,9 +85,14 @@ class Store:
             if data:
                 self.notices.append("the index cache was written by another version of citebot; rebuilding")
             return {}
+        digest = data.pop("digest", None)
+        if digest != _digest_of(data) or not _valid_manifest(data):
+            self.notices.append("the index cache's manifest is damaged; rebuilding")
+            return {}
         return data
 
     def write_manifest(self, data: dict) -> None:
+        data = data | {"digest": _digest_of(data)}
         atomic_write(self.manifest_path, json.dumps(data, indent=1).encode("utf-8"))
 
     def read_payload(self, key: str) -> dict | None:
@@ -95,14 +100,16 @@ class Store:
         a time, so a large file never needs its whole cache in memory twice."""
         try:
             with open(self.files / key, "rb") as fh:
+                _check_digest(fh)
                 payload = marshal.load(fh)
                 if not isinstance(payload, dict) or payload.get("format") != FORMAT:
                     raise ValueError("unexpected contents")
                 payload["docs"] = [doc for _ in range(payload.pop("chunks")) for doc in marshal.load(fh)]
+                _check_payload(payload)
             return payload
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, EOFError, TypeError, KeyError) as exc:
+        except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError) as exc:
             self.notices.append(f"a cached file ({key[:12]}…) was unreadable ({exc or type(exc).__name__}); "
                                 "reading its source again")
             return None
@@ -112,7 +119,69 @@ class Store:
         chunks = [docs[i : i + CHUNK] for i in range(0, len(docs), CHUNK)]
         header = {k: v for k, v in payload.items() if k != "docs"} | {"chunks": len(chunks)}
         parts = (marshal.dumps(part) for part in (header, *chunks))  # one chunk in memory at a time
-        atomic_write(self.files / key, parts)
+        atomic_write(self.files / key, _with_digest(parts))
+
+
+DIGEST = 32  # bytes of BLAKE2b at the end of every cached file: what was written is what is read
+
+
+def _with_digest(parts):
+    digest = hashlib.blake2b(digest_size=DIGEST)
+    for part in parts:
+        digest.update(part)
+        yield part
+    yield digest.digest()
+
+
+def _check_digest(fh) -> None:
+    """Raise ValueError unless the file's last DIGEST bytes are the digest of the rest; leave the
+    file positioned at its start. One streaming pass, so a large file is never held twice."""
+    size = os.fstat(fh.fileno()).st_size
+    if size < DIGEST:
+        raise ValueError("truncated")
+    digest, left = hashlib.blake2b(digest_size=DIGEST), size - DIGEST
+    while left:
+        block = fh.read(min(left, 1 << 20))
+        if not block:
+            raise ValueError("truncated")
+        digest.update(block)
+        left -= len(block)
+    if fh.read(DIGEST) != digest.digest():
+        raise ValueError("its checksum does not match: damaged")
+    fh.seek(0)
+
+
+def _check_payload(payload: dict) -> None:
+    """Raise ValueError unless the payload has the shape `_payload` gives it."""
+    docs = payload.get("docs")
+    if not isinstance(docs, list) or not isinstance(payload.get("problems"), list) \
+            or not isinstance(payload.get("vocabulary"), list) or not isinstance(payload.get("text_keys"), list) \
+            or len(payload["text_keys"]) != len(docs):
+        raise ValueError("unexpected structure")
+    for doc in docs:
+        if not isinstance(doc, tuple) or len(doc) != 12 or not isinstance(doc[8], str) or not isinstance(doc[9], bytes):
+            raise ValueError("unexpected structure")
+
+
+def _digest_of(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _valid_manifest(data: dict) -> bool:
+    files, indexed = data.get("files"), data.get("indexed")
+    if not isinstance(files, dict) or not isinstance(indexed, list) or not all(_is_key(k) for k in indexed):
+        return False
+    for entry in files.values():
+        if not isinstance(entry, dict) or not isinstance(entry.get("size"), int) \
+                or not isinstance(entry.get("mtime"), int) or not isinstance(entry.get("meta"), str) \
+                or not _is_key(entry.get("key")):
+            return False
+    return True
+
+
+def _is_key(key) -> bool:
+    """A content key as _content_key makes it: 32 hex digits (never a path)."""
+    return isinstance(key, str) and len(key) == 32 and all(c in "0123456789abcdef" for c in key)
 
 
 def _content_key(path: Path, rel: str, meta: dict) -> str:
@@ -224,13 +293,22 @@ def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[C
         store.write_manifest(new_manifest)
     try:
         index = Index(corpus, path=store.index_dir, groups=groups, vocabulary=vocabulary)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, IndexDamaged) as exc:
         store.notices.append(f"the search index could not be opened ({exc}); rebuilding it")
         shutil.rmtree(store.index_dir, ignore_errors=True)
         _update_index(store, corpus, groups, set(), wanted, progress, stats)
         index = Index(corpus, path=store.index_dir, groups=groups, vocabulary=vocabulary)
     corpus.problems.extend(Problem(str(store.dir), None, notice) for notice in store.notices)
     return corpus, index, stats
+
+
+def rebuild_index(root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+                  waiting: Callable[[str], None] | None = None) -> tuple[Corpus, Index, dict]:
+    """The corpus again, with its search index built afresh (one found damaged while answering)."""
+    store = Store(Path(root) if root is not None else bundled_corpus_path())
+    with store.locked(waiting):
+        shutil.rmtree(store.index_dir, ignore_errors=True)
+    return open_corpus(root, progress, waiting=waiting)
 
 
 def _update_index(store: Store, corpus: Corpus, groups, indexed: set[str], wanted: set[str],
@@ -259,6 +337,7 @@ def _update_index(store: Store, corpus: Corpus, groups, indexed: set[str], wante
         if key in missing:
             if progress:
                 progress("indexing", n, len(groups))
+            writer.delete_documents_by_term("file", key)  # entries a crash left behind: never twice
             add_documents(writer, key, corpus.documents[first : first + count])
             stats["indexed"] += 1
     writer.commit()

@@ -206,3 +206,92 @@ def test_crafted_lines_cannot_make_the_patterns_run_for_minutes(tmp_path):
     result = citebot("ask", "--corpus", str(corpus), question, timeout=30)
     assert result.returncode == 0, result.stderr
     assert "mood stabiliser" in result.stdout
+
+
+def small_corpus(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "a.txt").write_text("Lithium\n\nLithium is a mood stabiliser used in bipolar disorder.\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Valproate\n\nValproate is an anticonvulsant used for mania.\n", encoding="utf-8")
+    return folder
+
+
+def cache_of(corpus: Path) -> Path:
+    return Store(corpus).dir
+
+
+def assert_verbatim(bot, corpus: Path) -> None:
+    for question, words in (("What is lithium?", "mood stabiliser"), ("What is valproate?", "anticonvulsant")):
+        reply = bot.ask(question)
+        assert reply.outcome == "answer" and any(words in q.text for q in reply.quotes), (question, reply)
+        for quote in reply.quotes:
+            text = (corpus / Path(quote.source.path).name).read_text(encoding="utf-8")
+            assert text[quote.start:quote.end] == quote.text
+
+
+@pytest.mark.parametrize("damage", ["files is a list", "an entry without its key", "a key that is a path",
+                                    "indexed is a number", "one flipped byte"])
+def test_a_damaged_manifest_is_rebuilt_with_a_message(tmp_path, damage):
+    corpus = small_corpus(tmp_path / "corpus")
+    assert citebot("ask", "--corpus", str(corpus), "What is lithium?").returncode == 0
+    manifest = cache_of(corpus) / "manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    if damage == "one flipped byte":
+        raw = bytearray(manifest.read_bytes())
+        raw[raw.index(b'"size": ') + 8] ^= 0x01  # a digit of a file's size: still valid JSON
+        manifest.write_bytes(bytes(raw))
+    else:
+        if damage == "files is a list":
+            data["files"] = []
+        elif damage == "an entry without its key":
+            del next(iter(data["files"].values()))["key"]
+        elif damage == "a key that is a path":
+            next(iter(data["files"].values()))["key"] = "../../../etc/passwd"
+        else:
+            data["indexed"] = 7
+        manifest.write_text(json.dumps(data), encoding="utf-8")
+    result = citebot("ask", "--corpus", str(corpus), "What is lithium?")
+    assert result.returncode == 0, result.stderr
+    assert "mood stabiliser" in result.stdout and "Traceback" not in result.stderr
+    assert "manifest is damaged; rebuilding" in result.stderr
+
+
+def test_an_edited_cached_text_is_never_quoted(tmp_path):
+    from bot.answer import Bot
+
+    corpus = small_corpus(tmp_path / "corpus")
+    Bot.open(corpus)
+    edited = 0
+    for payload in (cache_of(corpus) / "files").iterdir():
+        raw = payload.read_bytes()
+        if b"mood stabiliser" in raw:
+            payload.write_bytes(raw.replace(b"mood stabiliser", b"food stabiliser"))
+            edited += 1
+    assert edited == 1
+    bot = Bot.open(corpus)
+    assert_verbatim(bot, corpus)
+    assert not any("food" in q.text for q in bot.ask("What is lithium?").quotes)
+    assert any("reading its source again" in str(p) for p in bot.corpus.problems)
+
+
+def test_flipped_bytes_in_the_search_index_never_crash_and_never_forge(tmp_path):
+    import shutil
+
+    from bot.answer import Bot
+
+    corpus = small_corpus(tmp_path / "corpus")
+    Bot.open(corpus)
+    index = cache_of(corpus) / "index"
+    pristine = tmp_path / "pristine"
+    shutil.copytree(index, pristine)
+    tried = 0
+    for original in sorted(p for p in pristine.iterdir() if p.is_file() and p.stat().st_size and "lock" not in p.name):
+        size = original.stat().st_size
+        for position in range(0, size, max(1, size // 12)):
+            shutil.rmtree(index)
+            shutil.copytree(pristine, index)
+            raw = bytearray(original.read_bytes())
+            raw[position] ^= 0x20
+            (index / original.name).write_bytes(bytes(raw))
+            assert_verbatim(Bot.open(corpus), corpus)
+            tried += 1
+    assert tried > 50
