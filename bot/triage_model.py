@@ -77,21 +77,19 @@ class TriageModel:
     """The term table, read once; `scores` of a message, and the thresholds they are judged by."""
 
     def __init__(self, path: Path = WEIGHTS) -> None:
-        crisis: dict[str, float] = {}
-        refer: dict[str, float] = {}
+        text = path.read_text(encoding="utf-8")
         self.settings: dict[str, str] = {}
-        with path.open(encoding="utf-8") as lines:
-            for line in lines:
-                if line.startswith("#"):
-                    key, _, value = line[1:].strip().partition("=")
-                    if value:
-                        self.settings[key.strip()] = value.strip()
-                    continue
-                feature, c, r = line.rstrip("\n").split("\t")
-                if c != "0":
-                    crisis[feature] = float(c)
-                if r != "0":
-                    refer[feature] = float(r)
+        body = 0
+        for line in text.splitlines():  # the header: "# key = value" lines, then the table
+            if not line.startswith("#"):
+                break
+            key, _, value = line[1:].partition("=")
+            if value:
+                self.settings[key.strip()] = value.strip()
+            body += len(line) + 1
+        rows = [line.split("\t") for line in text[body:].splitlines()]
+        crisis = {f: float(c) for f, c, _ in rows if c != "0"}
+        refer = {f: float(r) for f, _, r in rows if r != "0"}
         self.crisis_weights = crisis
         self.refer_weights = refer
         self.crisis_bias = float(self.settings["crisis_bias"])
