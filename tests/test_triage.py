@@ -105,6 +105,8 @@ def test_suicide_and_overdose_as_a_topic_stay_information_questions(policy, ques
     "What is ketamine?",
     "How does ketamine work?",
     "sideeffects of ketamin",
+    "What treatment did the researchers use?",
+    "What did the studies find about ketamine infusions for PTSD?",
 ])
 def test_everyday_questions_are_not_referred(policy, question):
     assert outcome(policy, question) == "answer", question
@@ -118,6 +120,17 @@ def test_everyday_questions_are_not_referred(policy, question):
     "ketamin dosge for depresion",
 ])
 def test_glued_and_misspelt_dosing_questions_are_referred(policy, question):
+    assert outcome(policy, question) in ("refer", "crisis"), question
+
+
+@pytest.mark.parametrize("question", [
+    "What is the first-line therapy for my hypothyroidism?",
+    "which antibiotic for a tooth infection",
+    "Is there any cure for tinnitus?",
+    "Can my son's eczema be treated without steroids?",
+    "What treatment options are there for long covid?",
+])
+def test_questions_about_which_treatment_to_choose_are_referred(policy, question):
     assert outcome(policy, question) in ("refer", "crisis"), question
 
 
