@@ -78,14 +78,14 @@ class Bot:
 
     @classmethod
     def open(cls, root=None, progress: Progress | None = None, policy: Policy | None = None,
-             waiting: Callable[[str], None] | None = None) -> "Bot":
+             waiting: Callable[[str], None] | None = None, follow_links: bool = False) -> "Bot":
         """The bot over a corpus folder (default: the bundled corpus), through the on-disk cache;
         `waiting` is told when another process holds the corpus's cache."""
         from .store import open_corpus, rebuild_index
 
-        corpus, index, _ = open_corpus(root, progress, waiting=waiting)
+        corpus, index, _ = open_corpus(root, progress, waiting=waiting, follow_links=follow_links)
         bot = cls(corpus, policy, index=index)
-        bot._repair = lambda: rebuild_index(root, progress, waiting)
+        bot._repair = lambda: rebuild_index(root, progress, waiting, follow_links)
         return bot
 
     @property

@@ -210,9 +210,10 @@ def describe(result: Result) -> str:
 class Runner:
     """Runs case files through the real pipeline, one Bot per corpus."""
 
-    def __init__(self, corpus: Path | None = None, waiting=None) -> None:
+    def __init__(self, corpus: Path | None = None, waiting=None, follow_links: bool = False) -> None:
         self.corpus = corpus  # overrides a file's own `corpus`
         self.waiting = waiting  # told when another process holds a corpus's cache
+        self.follow_links = follow_links
         self._bots: dict[Path | None, object] = {}
 
     def bot_for(self, case_file: CaseFile):
@@ -223,7 +224,7 @@ class Runner:
         key = root.resolve() if root else None
         if key not in self._bots:
             try:
-                self._bots[key] = Bot.open(root, waiting=self.waiting)
+                self._bots[key] = Bot.open(root, waiting=self.waiting, follow_links=self.follow_links)
             except CorpusError as exc:
                 raise CaseFileError(case_file.path, None, str(exc)) from None
         return self._bots[key]

@@ -65,7 +65,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not files:
         print("citebot: no question-test files found (questions_*.toml or *.questions.toml)", file=sys.stderr)
         return 2
-    runner = Runner(Path(args.corpus) if args.corpus else None, waiting=_tell)
+    runner = Runner(Path(args.corpus) if args.corpus else None, waiting=_tell, follow_links=args.follow_links)
     results = []
     try:
         for path in files:
@@ -113,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--corpus", metavar="DIR", help="folder of .txt/.md/.jsonl(.gz) files (default: the bundled corpus)")
     common.add_argument("--json", action="store_true", help="one JSON object a line")
+    common.add_argument("--follow-links", action="store_true",
+                        help="also read files that links in the corpus folder lead to outside it")
     ask = sub.add_parser("ask", parents=[common], help="answer questions (arguments, or one a line on standard input)")
     ask.add_argument("question", nargs="*", help="the question; none: read one question a line from standard input")
     ask.add_argument("--quotes", type=int, default=3, metavar="N", help="at most N quotes (default 3)")
@@ -151,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     progress = Progress(sys.stderr) if args.command == "index" else None
     try:
-        corpus, index, stats = open_corpus(args.corpus, progress, waiting=_tell)
+        corpus, index, stats = open_corpus(args.corpus, progress, waiting=_tell, follow_links=args.follow_links)
     except CorpusError as exc:
         print(f"citebot: {field(str(exc))}", file=sys.stderr)
         return 2

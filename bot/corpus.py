@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tomllib
 import zlib
 from array import array
@@ -160,7 +161,7 @@ def load_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
         raise CorpusError(f"not a folder: {root}")
     corpus = Corpus(root)
     metadata = read_metadata(root, corpus.problems)
-    files = corpus_files(root)
+    files = corpus_files(root, corpus.problems)
     for done, path in enumerate(files):
         if progress:
             progress("reading", done, len(files))
@@ -192,14 +193,62 @@ def load_file(path: Path, meta: dict[str, str], problems: list[Problem], progres
     return [doc] if doc is not None else []
 
 
-def corpus_files(root: Path) -> list[Path]:
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith(".") and name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
-                found.append(Path(dirpath) / name)
+def corpus_files(root: Path, problems: list[Problem] | None = None, follow_links: bool = False) -> list[Path]:
+    """The corpus's readable files, in a stable order. Only regular files are read (a FIFO or a
+    device named *.txt would hang or never end); links that lead out of the corpus folder are
+    skipped unless `follow_links`; folders are walked without recursion, however deep."""
+    problems = problems if problems is not None else []
+    top = root.resolve()
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+            info = folder.stat()
+        except OSError as exc:
+            problems.append(Problem(display_path(folder), None, f"folder cannot be read ({exc.strerror}); skipped"))
+            continue
+        if (info.st_dev, info.st_ino) in seen:  # a link loop, when links are followed
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                is_link = entry.is_symlink()
+                if is_link and not follow_links and not _inside(path, top):
+                    if entry.is_dir() or entry.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+                        problems.append(Problem(display_path(path), None, "a link to outside the corpus folder; "
+                                                "skipped (--follow-links reads it)"))
+                    continue
+                if entry.is_dir(follow_symlinks=follow_links or not is_link):
+                    subfolders.append(path)
+                    continue
+                if not entry.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+                    continue
+                if not stat.S_ISREG(entry.stat(follow_symlinks=True).st_mode):
+                    problems.append(Problem(display_path(path), None, "not a regular file (a pipe, device or "
+                                            "socket); skipped"))
+                    continue
+            except OSError as exc:
+                problems.append(Problem(display_path(path), None, f"cannot be read ({exc.strerror}); skipped"))
+                continue
+            found.append(path)
+        stack.extend(reversed(subfolders))
     return found
+
+
+def _inside(path: Path, top: Path) -> bool:
+    try:
+        path.resolve().relative_to(top)
+        return True
+    except (ValueError, OSError, RuntimeError):
+        return False
 
 
 def read_metadata(root: Path, problems: list[Problem]) -> dict[str, dict]:

@@ -219,7 +219,8 @@ def _documents(payload: dict, shown: str) -> list[Document]:
 
 
 def open_corpus(root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-                base: Path | None = None, waiting: Callable[[str], None] | None = None) -> tuple[Corpus, Index, dict]:
+                base: Path | None = None, waiting: Callable[[str], None] | None = None,
+                follow_links: bool = False) -> tuple[Corpus, Index, dict]:
     """The corpus and its index, from the cache where it is current, updating what is not.
 
     Returns (corpus, index, stats) where stats counts the files read and indexed this time."""
@@ -230,15 +231,16 @@ def open_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
         raise CorpusError(f"not a folder: {root}")
     store = Store(root, base)
     with store.locked(waiting):
-        return _open_locked(store, root, progress)
+        return _open_locked(store, root, progress, follow_links)
 
 
-def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[Corpus, Index, dict]:
+def _open_locked(store: Store, root: Path, progress: Progress | None, follow_links: bool = False
+                 ) -> tuple[Corpus, Index, dict]:
     corpus = Corpus(root)
     metadata = read_metadata(root, corpus.problems)
     manifest = store.manifest()
     known: dict = manifest.get("files", {})
-    files = corpus_files(root)
+    files = corpus_files(root, corpus.problems, follow_links)
     entries: dict[str, dict] = {}
     payloads: dict[str, dict] = {}
     stats = {"files": len(files), "read": 0, "indexed": 0, "removed": 0}
@@ -303,12 +305,13 @@ def _open_locked(store: Store, root: Path, progress: Progress | None) -> tuple[C
 
 
 def rebuild_index(root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-                  waiting: Callable[[str], None] | None = None) -> tuple[Corpus, Index, dict]:
+                  waiting: Callable[[str], None] | None = None, follow_links: bool = False
+                  ) -> tuple[Corpus, Index, dict]:
     """The corpus again, with its search index built afresh (one found damaged while answering)."""
     store = Store(Path(root) if root is not None else bundled_corpus_path())
     with store.locked(waiting):
         shutil.rmtree(store.index_dir, ignore_errors=True)
-    return open_corpus(root, progress, waiting=waiting)
+    return open_corpus(root, progress, waiting=waiting, follow_links=follow_links)
 
 
 def _update_index(store: Store, corpus: Corpus, groups, indexed: set[str], wanted: set[str],

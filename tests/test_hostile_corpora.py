@@ -295,3 +295,45 @@ def test_flipped_bytes_in_the_search_index_never_crash_and_never_forge(tmp_path)
             assert_verbatim(Bot.open(corpus), corpus)
             tried += 1
     assert tried > 50
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_a_fifo_or_a_device_named_txt_is_skipped_not_read(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    os.mkfifo(corpus / "pipe.txt")  # reading it would wait forever for a writer
+    (corpus / "zeros.txt").symlink_to("/dev/zero")  # reading it would never end
+    result = citebot("ask", "--corpus", str(corpus), "What is lithium?", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "mood stabiliser" in result.stdout
+    assert "pipe.txt: not a regular file" in result.stderr
+    assert "zeros.txt: a link to outside the corpus folder" in result.stderr
+
+
+def test_links_out_of_the_corpus_folder_are_not_followed_unless_asked(tmp_path):
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("Secret\n\nThe vault code is kept by the lithium committee.\n", encoding="utf-8")
+    corpus = small_corpus(tmp_path / "corpus")
+    (corpus / "leak.txt").symlink_to(secret)
+    (corpus / "leaky-folder").symlink_to(secret.parent, target_is_directory=True)
+    (corpus / "inside.txt").symlink_to(corpus / "b.txt")  # a link that stays inside is fine
+    result = citebot("ask", "--corpus", str(corpus), "What is the vault code?")
+    assert "vault code is kept" not in result.stdout
+    assert "leak.txt: a link to outside the corpus folder; skipped" in result.stderr
+    followed = citebot("ask", "--corpus", str(corpus), "--follow-links", "What is the vault code?")
+    assert "vault code" in followed.stdout
+    sources = citebot("sources", "--corpus", str(corpus), "--json")
+    assert {json.loads(line)["id"] for line in sources.stdout.splitlines()} >= {"a", "b", "inside"}
+
+
+def test_a_thousand_nested_folders_are_read_without_crashing(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    deep = str(corpus)
+    for _ in range(1200):  # one at a time: os.makedirs itself recurses too deep here
+        deep = os.path.join(deep, "d")
+        os.mkdir(deep)
+    with open(os.path.join(deep, "deep.txt"), "w", encoding="utf-8") as fh:
+        fh.write("Deep\n\nCarbamazepine is another mood stabiliser.\n")
+    result = citebot("ask", "--corpus", str(corpus), "What is carbamazepine?")
+    assert result.returncode == 0, result.stderr[-500:]
+    assert "Carbamazepine is another mood stabiliser." in result.stdout
