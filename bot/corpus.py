@@ -152,7 +152,8 @@ def display_path(path: Path) -> str:
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-def load_corpus(root: str | os.PathLike[str] | None = None, progress: Progress | None = None) -> Corpus:
+def load_corpus(root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+                follow_links: bool = False) -> Corpus:
     """The documents of a corpus folder (default: the bundled corpus), with the problems met."""
     root = Path(root) if root is not None else bundled_corpus_path()
     if not root.exists():
@@ -161,7 +162,7 @@ def load_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
         raise CorpusError(f"not a folder: {root}")
     corpus = Corpus(root)
     metadata = read_metadata(root, corpus.problems)
-    files = corpus_files(root, corpus.problems)
+    files = corpus_files(root, corpus.problems, follow_links)
     for done, path in enumerate(files):
         if progress:
             progress("reading", done, len(files))

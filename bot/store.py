@@ -46,10 +46,13 @@ def lock_timeout() -> float:
 
 
 def cache_root() -> Path:
-    if os.environ.get("CITEBOT_CACHE_DIR"):
-        return Path(os.environ["CITEBOT_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "citebot"
+    """$CITEBOT_CACHE_DIR, else $XDG_CACHE_HOME/citebot, else ~/.cache/citebot. A relative path in
+    either variable is ignored, as the XDG specification says: it would name another folder in
+    every directory citebot is started from."""
+    for value, below in ((os.environ.get("CITEBOT_CACHE_DIR"), ""), (os.environ.get("XDG_CACHE_HOME"), "citebot")):
+        if value and os.path.isabs(value):
+            return Path(value) / below
+    return Path.home() / ".cache" / "citebot"
 
 
 class Store:
@@ -75,7 +78,7 @@ class Store:
 
     def manifest(self) -> dict:
         try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            data = json.loads(_read_no_links(self.manifest_path).decode("utf-8"))
         except FileNotFoundError:
             return {}
         except (OSError, ValueError) as exc:
@@ -99,7 +102,7 @@ class Store:
         """A file's cached documents. Stored as a header and then chunks of documents, read one at
         a time, so a large file never needs its whole cache in memory twice."""
         try:
-            with open(self.files / key, "rb") as fh:
+            with os.fdopen(os.open(self.files / key, os.O_RDONLY | _NOFOLLOW), "rb") as fh:
                 _check_digest(fh)
                 payload = marshal.load(fh)
                 if not isinstance(payload, dict) or payload.get("format") != FORMAT:
@@ -120,6 +123,21 @@ class Store:
         header = {k: v for k, v in payload.items() if k != "docs"} | {"chunks": len(chunks)}
         parts = (marshal.dumps(part) for part in (header, *chunks))  # one chunk in memory at a time
         atomic_write(self.files / key, _with_digest(parts))
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # a link planted in the cache is never followed
+
+
+def _read_no_links(path: Path) -> bytes:
+    with os.fdopen(os.open(path, os.O_RDONLY | _NOFOLLOW), "rb") as fh:
+        return fh.read()
+
+
+def clean_leftovers(folder: Path) -> None:
+    """Temporary files a killed writer left behind (called with the lock held: no writer is live)."""
+    for leftover in (*folder.glob(".*.tmp"), *folder.glob("files/.*.tmp")):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 DIGEST = 32  # bytes of BLAKE2b at the end of every cached file: what was written is what is read
@@ -230,8 +248,26 @@ def open_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
     if not root.is_dir():
         raise CorpusError(f"not a folder: {root}")
     store = Store(root, base)
-    with store.locked(waiting):
-        return _open_locked(store, root, progress, follow_links)
+    try:
+        if store.dir.is_symlink() or store.dir.parent.is_symlink():
+            raise OSError(f"{store.dir} is a link; citebot never follows links in its cache")
+        with store.locked(waiting):
+            clean_leftovers(store.dir)
+            return _open_locked(store, root, progress, follow_links)
+    except OSError as exc:  # the cache folder is a file, read-only, full or otherwise unusable
+        return _without_cache(root, progress, follow_links, f"the index cache ({store.dir}) cannot be used "
+                              f"({exc.strerror or exc}); answering without a cache this time")
+
+
+def _without_cache(root: Path, progress: Progress | None, follow_links: bool, why: str
+                   ) -> tuple[Corpus, Index, dict]:
+    from .corpus import load_corpus
+
+    corpus = load_corpus(root, progress, follow_links=follow_links)
+    corpus.problems.append(Problem(str(root), None, why))
+    stats = {"files": len(corpus.documents), "read": len(corpus.documents), "indexed": len(corpus.documents),
+             "removed": 0}
+    return corpus, Index(corpus, progress), stats
 
 
 def _open_locked(store: Store, root: Path, progress: Progress | None, follow_links: bool = False

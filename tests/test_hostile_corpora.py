@@ -334,6 +334,58 @@ def test_a_thousand_nested_folders_are_read_without_crashing(tmp_path):
         os.mkdir(deep)
     with open(os.path.join(deep, "deep.txt"), "w", encoding="utf-8") as fh:
         fh.write("Deep\n\nCarbamazepine is another mood stabiliser.\n")
-    result = citebot("ask", "--corpus", str(corpus), "What is carbamazepine?")
-    assert result.returncode == 0, result.stderr[-500:]
-    assert "Carbamazepine is another mood stabiliser." in result.stdout
+    try:
+        result = citebot("ask", "--corpus", str(corpus), "What is carbamazepine?")
+        assert result.returncode == 0, result.stderr[-500:]
+        assert "Carbamazepine is another mood stabiliser." in result.stdout
+    finally:  # remove the tree from the bottom up: recursive removal would fail as the old walk did
+        os.remove(os.path.join(deep, "deep.txt"))
+        while deep != str(corpus):
+            os.rmdir(deep)
+            deep = os.path.dirname(deep)
+
+
+@pytest.mark.parametrize("kind", ["a file", "read-only", "a link"])
+def test_an_unusable_cache_folder_is_named_and_the_question_answered_without_it(tmp_path, kind):
+    corpus = small_corpus(tmp_path / "corpus")
+    cache = tmp_path / "cache"
+    if kind == "a file":
+        cache.write_text("not a folder", encoding="utf-8")
+    elif kind == "read-only":
+        cache.mkdir()
+        cache.chmod(0o500)
+        if os.access(cache, os.W_OK):  # root writes anywhere: nothing to test
+            cache.chmod(0o700)
+            pytest.skip("running as root")
+    else:
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        (cache).mkdir()
+        name = Store(corpus, cache).dir.name
+        (cache / name).symlink_to(elsewhere, target_is_directory=True)
+    result = citebot("ask", "--corpus", str(corpus), "What is lithium?", CITEBOT_CACHE_DIR=str(cache))
+    assert result.returncode == 0, result.stderr
+    assert "mood stabiliser" in result.stdout and "Traceback" not in result.stderr
+    assert "cannot be used" in result.stderr and "answering without a cache" in result.stderr
+    if kind == "a link":
+        assert not any((tmp_path / "elsewhere").iterdir())  # nothing written through the link
+
+
+def test_relative_cache_variables_are_ignored_and_leftover_temporary_files_cleaned(tmp_path, monkeypatch):
+    from bot.store import cache_root
+
+    monkeypatch.setenv("CITEBOT_CACHE_DIR", "relative/cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", "also/relative")
+    assert cache_root() == Path.home() / ".cache" / "citebot"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_root() == tmp_path / "xdg" / "citebot"
+    monkeypatch.setenv("CITEBOT_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_root() == tmp_path / "mine"
+
+    corpus = small_corpus(tmp_path / "corpus")
+    assert citebot("ask", "--corpus", str(corpus), "What is lithium?").returncode == 0
+    folder = Store(corpus).dir
+    for leftover in (folder / ".manifest.json.abc123.tmp", folder / "files" / ".0123.xyz.tmp"):
+        leftover.write_bytes(b"half written by a killed process")
+    assert citebot("ask", "--corpus", str(corpus), "What is lithium?").returncode == 0
+    assert not list(folder.glob("**/.*.tmp"))
