@@ -145,7 +145,9 @@ def score_candidates(hits, documents: list[Document], weights: dict[str, float],
             per_doc[cand.doc] = per_doc.get(cand.doc, 0) + 1
     for cand in out:
         cand.score *= 1 + DOC_SUPPORT * min(per_doc.get(cand.doc, 1) - 1, 3) / 3
-    out.sort(key=lambda c: -c.score)
+    # Equal scores in the order of the corpus, never in the order the engine happened to return
+    # them (its segments differ between builds); scores rounded so float noise breaks no tie.
+    out.sort(key=lambda c: (-round(c.score, 9), c.doc, c.sentence))
     return out
 
 

@@ -389,3 +389,21 @@ def test_relative_cache_variables_are_ignored_and_leftover_temporary_files_clean
         leftover.write_bytes(b"half written by a killed process")
     assert citebot("ask", "--corpus", str(corpus), "What is lithium?").returncode == 0
     assert not list(folder.glob("**/.*.tmp"))
+
+
+def test_quotes_of_equal_score_come_in_corpus_order_whatever_order_the_engine_returns(tmp_path):
+    from bot.answer import Bot
+    from bot.corpus import load_corpus
+    from bot.index import Hit
+    from bot.rank import Cues, score_candidates
+
+    for name in ("c", "a", "b"):  # the same sentence shape in three sources: equal scores
+        (tmp_path / f"{name}.txt").write_text(f"Notes {name}\n\nLithium calms mania in adults.\n", encoding="utf-8")
+    bot = Bot(load_corpus(tmp_path))
+    docs = bot.corpus.documents
+    hits = [Hit(d, s, 1.0) for d, doc in enumerate(docs) for s, sentence in enumerate(doc.sentences)
+            if "Lithium" in doc.text[sentence.start:sentence.end]]
+    weights = {"lithium": 1.0, "calm": 1.0, "mania": 1.0}
+    forward = [(c.doc, c.sentence) for c in score_candidates(hits, docs, weights, Cues())]
+    backward = [(c.doc, c.sentence) for c in score_candidates(list(reversed(hits)), docs, weights, Cues())]
+    assert forward == backward == sorted(forward)
