@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from typing import TextIO
 
 from . import __version__
 from .corpus import Corpus, CorpusError
-from .display import field, reply_text, visible
+from .display import field, json_line, reply_text, visible
 
 
 def _questions(args: argparse.Namespace, stdin: TextIO) -> list[str] | TextIO:
@@ -30,7 +29,7 @@ def cmd_ask(args: argparse.Namespace, corpus: Corpus, index) -> int:
             continue
         reply = bot.ask(question, limit=args.quotes, locale=args.locale)
         if args.json:
-            print(json.dumps(reply.to_dict(), ensure_ascii=False))
+            print(json_line(reply.to_dict()))
         else:
             if not first:
                 print()
@@ -45,7 +44,7 @@ def cmd_sources(args: argparse.Namespace, corpus: Corpus) -> int:
     for doc in corpus.documents:
         src = doc.source
         if args.json:
-            print(json.dumps(src.to_dict(), ensure_ascii=False))
+            print(json_line(src.to_dict()))
             continue
         print(f"{field(src.id)}: {field(src.title)}")
         for label, value in (("author", src.author), ("publisher", src.publisher), ("date", src.date),
@@ -72,7 +71,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             for result in runner.run(load_file(path)):
                 results.append(result)
                 if args.json:
-                    print(json.dumps(result_dict(result), ensure_ascii=False))
+                    print(json_line(result_dict(result)))
                 elif result.passed:
                     print(f"PASS {visible(str(path))}::{visible(result.case.name)}")
                 else:

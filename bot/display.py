@@ -6,11 +6,21 @@ control characters and escape sequences are shown as text (\\x1b[31m), never exe
 
 from __future__ import annotations
 
+import json
 import re
 
 from .model import Quote, Reply, Source
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Control characters, C1 controls, direction marks and overrides, invisible separators and joiners
+# that hide text (not the zero-width (non-)joiners some scripts and emoji need), line separators,
+# and lone surrogates (the bytes of an undecodable file name), shown as \\udcXX.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064"
+                     r"\u2066-\u2069\ufeff\ud800-\udfff]")
+# The same in JSON, where they may stand only inside strings, and lone surrogates (an undecodable
+# file name's bytes, kept by the file system's encoding): written as \\uXXXX escapes, which read
+# back to the same string, so a path in --json still names its file (os.fsencode).
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+                          r"\ud800-\udfff]")
 
 # Fixed, reviewed labels of the four outcomes: an icon and a word, never colour alone.
 LABELS = {
@@ -24,6 +34,12 @@ LABELS = {
 def visible(text: str) -> str:
     """Text safe to show on a terminal: control characters and escapes shown, not executed."""
     return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def json_line(data) -> str:
+    """One JSON object on one line, safe to print: nothing in it acts on a terminal."""
+    text = json.dumps(data, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def one_line(text: str) -> str:

@@ -407,3 +407,35 @@ def test_quotes_of_equal_score_come_in_corpus_order_whatever_order_the_engine_re
     forward = [(c.doc, c.sentence) for c in score_candidates(hits, docs, weights, Cues())]
     backward = [(c.doc, c.sentence) for c in score_candidates(list(reversed(hits)), docs, weights, Cues())]
     assert forward == backward == sorted(forward)
+
+
+def test_escape_sequences_in_file_names_never_reach_the_terminal_on_the_error_path(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "\x1b[31mred\x1b]0;pwned\x07.txt").write_bytes(b"\x00\x01binary")
+    result = citebot("ask", "--corpus", str(corpus), "What is lithium?")
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\\x1b[31mred" in result.stderr
+
+
+def test_undecodable_names_invisible_characters_and_c1_controls_are_shown_visibly(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    name = os.fsdecode(b"caf\xe9.txt")
+    (corpus / name).write_text("Lithium\n\nLithium is a mood stabiliser\u200b with a \x9b31m hidden control.\n",
+                               encoding="utf-8")
+    (corpus / "b.txt").write_text("B\u202e\u200f title\n\nValproate is an anticonvulsant.\n", encoding="utf-8")
+    text = citebot("ask", "--corpus", str(corpus), "What is lithium?")
+    assert text.returncode == 0, text.stderr
+    assert "caf\\udce9.txt" in text.stdout and "?" not in text.stdout.split("caf")[1][:8]
+    assert "\u200b" not in text.stdout and "\x9b" not in text.stdout
+    as_json = citebot("ask", "--corpus", str(corpus), "--json", "What is lithium?")
+    raw = as_json.stdout
+    assert not any(0x80 <= ord(c) <= 0x9f or c in "\u200b\u202e\u200f\u2028" for c in raw)
+    quote = json.loads(raw)["quotes"][0]
+    assert os.path.exists(os.fsencode(quote["source"]["path"]))  # the path names the file
+    with open(os.fsencode(quote["source"]["path"]), encoding="utf-8", newline="") as fh:
+        assert fh.read()[quote["start"]:quote["end"]] == quote["text"]  # and the text survived intact
+    sources = citebot("sources", "--corpus", str(corpus))
+    assert "\u202e" not in sources.stdout and "B\\u202e\\u200f title" in sources.stdout
