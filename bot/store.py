@@ -3,11 +3,11 @@
 One folder per corpus in the user's cache directory ($CITEBOT_CACHE_DIR, else $XDG_CACHE_HOME/citebot,
 else ~/.cache/citebot), never inside the corpus or the installed package:
 
-    manifest.json      each corpus file: size, mtime, content key (hash of its bytes and metadata)
+    manifest.json      each corpus file: size, mtime, ctime, content key (hash of its bytes and metadata)
     files/<key>        the file's documents, sentences and vocabulary (marshal)
     index/             the tantivy index, each entry tagged with the key of its file
 
-A file whose size and mtime are unchanged is trusted; otherwise its bytes are hashed, and only a
+A file whose size, mtime and ctime are unchanged is trusted; otherwise its bytes are hashed, and only a
 file whose content changed is read and indexed again (a removed file's entries are deleted). Writers
 take a lock, so two processes starting at once do the work once; files are written to a temporary
 name and renamed. A cache that cannot be read (truncated, corrupt, another version) is rebuilt, and
@@ -34,7 +34,7 @@ from .files import LOCK_TIMEOUT, LockTimeout, atomic_write, exclusive_lock
 from .index import Index, IndexDamaged, add_documents, schema, vocabulary_of
 from .model import Source
 
-FORMAT = 4  # bump when what is stored changes: older caches are then rebuilt
+FORMAT = 5  # bump when what is stored changes: older caches are then rebuilt
 CHUNK = 2000  # documents per stored chunk
 
 
@@ -191,7 +191,8 @@ def _valid_manifest(data: dict) -> bool:
         return False
     for entry in files.values():
         if not isinstance(entry, dict) or not isinstance(entry.get("size"), int) \
-                or not isinstance(entry.get("mtime"), int) or not isinstance(entry.get("meta"), str) \
+                or not isinstance(entry.get("mtime"), int) or not isinstance(entry.get("ctime"), int) \
+                or not isinstance(entry.get("meta"), str) \
                 or not _is_key(entry.get("key")):
             return False
     return True
@@ -289,7 +290,10 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
         meta_json = json.dumps(meta, sort_keys=True)
         try:
             info = path.stat()
-            if old and (old["size"], old["mtime"], old["meta"]) == (info.st_size, info.st_mtime_ns, meta_json):
+            # The change time too: cp -p, rsync -t and tar restore a file's mtime after writing it,
+            # but no one can restore its ctime, so an edit of the same size is still seen.
+            if old and (old["size"], old["mtime"], old.get("ctime"), old["meta"]) == \
+                    (info.st_size, info.st_mtime_ns, info.st_ctime_ns, meta_json):
                 key = old["key"]
             else:
                 key = _content_key(path, rel, meta)
@@ -306,7 +310,8 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
             store.write_payload(key, payload)
             stats["read"] += 1
         payloads[rel] = payload
-        entries[rel] = {"size": info.st_size, "mtime": info.st_mtime_ns, "meta": meta_json, "key": key}
+        entries[rel] = {"size": info.st_size, "mtime": info.st_mtime_ns, "ctime": info.st_ctime_ns, "meta": meta_json,
+                        "key": key}
 
     groups: list[tuple[str, int, int]] = []
     vocabulary: set[str] = set()

@@ -439,3 +439,31 @@ def test_undecodable_names_invisible_characters_and_c1_controls_are_shown_visibl
         assert fh.read()[quote["start"]:quote["end"]] == quote["text"]  # and the text survived intact
     sources = citebot("sources", "--corpus", str(corpus))
     assert "\u202e" not in sources.stdout and "B\\u202e\\u200f title" in sources.stdout
+
+
+def test_an_edit_of_the_same_size_with_its_mtime_restored_is_not_quoted_from_the_old_text(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    path = corpus / "a.txt"
+    assert "mood stabiliser" in citebot("ask", "--corpus", str(corpus), "What is lithium?").stdout
+    before = path.stat()
+    time.sleep(0.05)  # so that the change time can differ
+    path.write_text(path.read_text(encoding="utf-8").replace("mood stabiliser", "calm stabiliser"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as cp -p, rsync -t and tar do
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    result = citebot("ask", "--corpus", str(corpus), "What is lithium?")
+    assert "mood stabiliser" not in result.stdout and "calm stabiliser" in result.stdout
+
+
+def test_a_crash_between_the_index_commit_and_the_manifest_write_leaves_no_duplicates(tmp_path):
+    from bot.answer import Bot
+
+    corpus = small_corpus(tmp_path / "corpus")
+    Bot.open(corpus)
+    manifest = cache_of(corpus) / "manifest.json"
+    before = manifest.read_bytes()  # lists a.txt and b.txt only
+    (corpus / "c.txt").write_text("Carbamazepine\n\nCarbamazepine is another mood stabiliser.\n", encoding="utf-8")
+    size = Bot.open(corpus).index.size  # c.txt indexed and committed...
+    manifest.write_bytes(before)  # ...but the manifest that says so never written
+    again = Bot.open(corpus)
+    assert again.index.size == size
+    assert len([q for q in again.ask("What is carbamazepine?").quotes if "Carbamazepine" in q.text]) == 1
