@@ -265,7 +265,8 @@ def read_metadata(root: Path, problems: list[Problem]) -> dict[str, dict]:
     out = {}
     for name, table in data.items():
         if isinstance(table, dict):
-            out[name] = {k: str(v) for k, v in table.items() if k in META_FIELDS and v is not None}
+            out[name] = _bounded({k: str(v) for k, v in table.items() if k in META_FIELDS and v is not None},
+                                 display_path(path), None, problems)
         else:
             problems.append(Problem(display_path(path), None, f"{name!r} is not a table; ignored"))
     return out
@@ -274,6 +275,9 @@ def read_metadata(root: Path, problems: list[Problem]) -> dict[str, dict]:
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
     shown = display_path(path)
     try:
+        if path.stat().st_size > MAX_TEXT_FILE_BYTES:
+            problems.append(Problem(shown, None, f"larger than {MAX_TEXT_FILE_BYTES >> 20} MB; skipped"))
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         problems.append(Problem(shown, None, f"cannot be read ({exc.strerror}); skipped"))
@@ -324,11 +328,37 @@ def _load_text_file(path: Path, meta: dict[str, str], problems: list[Problem]) -
         return None
     shown = display_path(path)
     front, body = _front_matter(text, shown, problems)
-    meta = {**meta, **front}
+    meta = _bounded({**meta, **front}, shown, None, problems)
     # Front matter is blanked (newlines kept) so that offsets and lines stay those of the file.
     visible = re.sub(r"[^\r\n]", " ", text[:body]) + text[body:]
     title = meta.get("title") or _first_line(visible) or path.stem
     return _document(meta.get("id") or path.stem, title, meta, shown, text, visible)
+
+
+def _bounded_lines(stream, shown: str, problems: list[Problem]):
+    """The lines of a stream, never holding more than MAX_RECORD_CHARS of one line (a longer line
+    is reported and skipped: None in its place) nor reading past MAX_FILE_CHARS in all (a
+    decompression bomb is cut there, and reported)."""
+    read = 0
+    number = 0
+    while True:
+        line = stream.readline(MAX_RECORD_CHARS + 1)
+        if not line:
+            return
+        number += 1
+        read += len(line)
+        if len(line) > MAX_RECORD_CHARS and not line.endswith("\n"):
+            while True:  # the rest of the overlong line, read and dropped a piece at a time
+                rest = stream.readline(MAX_RECORD_CHARS)
+                read += len(rest)
+                if not rest or rest.endswith("\n") or read > MAX_FILE_CHARS:
+                    break
+            problems.append(Problem(shown, number, f"line longer than {MAX_RECORD_CHARS:,} characters; skipped"))
+            line = None
+        yield line
+        if read > MAX_FILE_CHARS:
+            problems.append(Problem(shown, number, f"more than {MAX_FILE_CHARS:,} characters; the rest was not read"))
+            return
 
 
 def _load_jsonl(path: Path, problems: list[Problem], progress: Progress | None = None,
@@ -337,9 +367,9 @@ def _load_jsonl(path: Path, problems: list[Problem], progress: Progress | None =
     opener = gzip.open if path.name.endswith(".gz") else open
     records: list[tuple[str, str, dict[str, str], str]] = []
     try:
-        with opener(path, "rt", encoding="utf-8", newline="") as lines:
-            for number, line in enumerate(lines, start=1):
-                if not line.strip():
+        with opener(path, "rt", encoding="utf-8", newline="") as stream:
+            for number, line in enumerate(_bounded_lines(stream, shown, problems), start=1):
+                if line is None or not line.strip():
                     continue
                 try:
                     record = json.loads(line)
@@ -349,7 +379,8 @@ def _load_jsonl(path: Path, problems: list[Problem], progress: Progress | None =
                 if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
                     problems.append(Problem(shown, number, "no \"text\" string; line skipped"))
                     continue
-                meta = {k: str(record[k]) for k in META_FIELDS if record.get(k) not in (None, "")}
+                meta = _bounded({k: str(record[k]) for k in META_FIELDS if record.get(k) not in (None, "")},
+                                shown, number, problems)
                 text = record["text"]
                 title = meta.get("title") or _first_line(text) or f"{path.name} line {number}"
                 records.append((meta.get("id") or f"{path.name}:{number}", title, meta, text))
@@ -433,6 +464,25 @@ def _document(source_id: str, title: str, meta: dict[str, str], shown: str, text
     source = _source(source_id, title, meta, shown)
     seg = segment(visible, title, source.author)
     return Document(source, text, seg.sentences, seg.headings)
+
+
+MAX_FIELD_CHARS = {"title": 300, "author": 300, "publisher": 300, "date": 100, "id": 300, "kind": 300}
+MAX_OTHER_FIELD_CHARS = 2000  # url, disclosure
+MAX_RECORD_CHARS = 16_000_000  # one line of a .jsonl file
+MAX_FILE_CHARS = 1 << 30  # characters read from one file (a .jsonl.gz may decompress to far more)
+MAX_TEXT_FILE_BYTES = 256 << 20
+
+
+def _bounded(meta: dict[str, str], shown: str, line: int | None, problems: list[Problem]) -> dict[str, str]:
+    """Metadata with every field cut to its bound; each cut is reported."""
+    out = {}
+    for key, value in meta.items():
+        limit = MAX_FIELD_CHARS.get(key, MAX_OTHER_FIELD_CHARS)
+        if len(value) > limit:
+            problems.append(Problem(shown, line, f"{key} longer than {limit:,} characters; cut there"))
+            value = value[:limit] + "…"
+        out[key] = value
+    return out
 
 
 def _first_line(text: str) -> str:

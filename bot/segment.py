@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from . import boilerplate
 
+MAX_QUOTE_CHARS = 3000  # a "sentence" longer than this (a page with no full stops) is never quoted
+TOO_LONG = "too long to quote"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BULLET = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
 _TERMINAL = ".!?…"
@@ -199,6 +201,8 @@ def segment(text: str, title: str = "", author: str | None = None) -> Segmented:
             headings.append(Heading(a, b, line_no(a), text[a:b]))
             heading = text[a:b]
         for (a, b), mark in zip(spans, marks):
+            if mark is None and b - a > MAX_QUOTE_CHARS:
+                mark = TOO_LONG
             sentences.append(Sentence(a, b, line_no(a), line_no(b - 1), heading, block_no, mark))
         block_no += 1
         block_lines.clear()

@@ -34,7 +34,7 @@ from .files import LOCK_TIMEOUT, LockTimeout, atomic_write, exclusive_lock
 from .index import Index, IndexDamaged, add_documents, schema, vocabulary_of
 from .model import Source
 
-FORMAT = 5  # bump when what is stored changes: older caches are then rebuilt
+FORMAT = 6  # bump when what is stored changes: older caches are then rebuilt
 CHUNK = 2000  # documents per stored chunk
 
 

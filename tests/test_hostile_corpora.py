@@ -467,3 +467,39 @@ def test_a_crash_between_the_index_commit_and_the_manifest_write_leaves_no_dupli
     again = Bot.open(corpus)
     assert again.index.size == size
     assert len([q for q in again.ask("What is carbamazepine?").quotes if "Carbamazepine" in q.text]) == 1
+
+
+def test_limits_bound_a_decompression_bomb_long_lines_long_titles_and_long_quotes(tmp_path, monkeypatch):
+    import gzip
+
+    from bot import corpus as corpus_module
+    from bot.answer import Bot
+    from bot.corpus import load_corpus
+
+    # Smaller bounds, so that the test writes megabytes, not gigabytes; the code path is the same.
+    monkeypatch.setattr(corpus_module, "MAX_RECORD_CHARS", 200_000)
+    monkeypatch.setattr(corpus_module, "MAX_FILE_CHARS", 10_000_000)
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    good = json.dumps({"id": "ok", "title": "T" * 5000, "text": "Lithium is a mood stabiliser."})
+    with gzip.open(folder / "bomb.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write(good + "\n")
+        fh.write("0" * 3_000_000 + "\n")  # one line far past the bound
+        fh.write(json.dumps({"id": "after", "text": "Valproate is an anticonvulsant."}) + "\n")
+        for i in range(200):
+            fh.write(json.dumps({"id": f"pad{i}", "text": "Padding sentence number %d here." % i}) + "\n" * 50)
+    (folder / "wall.txt").write_text("Wall\n\n" + "lithium and more words " * 400 + "\n", encoding="utf-8")
+    corpus = load_corpus(folder)
+    problems = [str(p) for p in corpus.problems]
+    assert any("line longer than 200,000 characters; skipped" in p for p in problems), problems
+    assert any("title longer than 300 characters; cut there" in p for p in problems), problems
+    ids = {doc.source.id for doc in corpus.documents}
+    assert {"ok", "after"} <= ids
+    assert len(next(d for d in corpus.documents if d.source.id == "ok").source.title) == 301
+    reply = Bot(corpus).ask("What is lithium?")
+    assert reply.quotes and all(len(q.text) <= 3000 for q in reply.quotes)
+    assert all(q.source.id != "wall" for q in reply.quotes)  # its one 9,000-character "sentence" is never quoted
+
+    monkeypatch.setattr(corpus_module, "MAX_FILE_CHARS", 100_000)
+    problems = [str(p) for p in load_corpus(folder).problems]
+    assert any("the rest was not read" in p for p in problems), problems
