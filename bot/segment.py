@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from . import boilerplate
 
-MAX_QUOTE_CHARS = 3000  # a "sentence" longer than this (a page with no full stops) is never quoted
-TOO_LONG = "too long to quote"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BULLET = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
 _TERMINAL = ".!?…"
@@ -30,8 +28,10 @@ ABBREVIATIONS = frozenset(
 )
 MAX_HEADING_WORDS = 14
 # Every reason a sentence may have for never being quoted (the order is stored in caches: append only).
+MAX_QUOTE_CHARS = 3000  # a "sentence" longer than this (a page with no full stops) is never quoted
+TOO_LONG = "too long to quote"
 REASONS = ("site header", "footer", "site chrome", "date line", "byline", "repeated",
-           *dict.fromkeys(reason for reason, _, _ in boilerplate.SENTENCE_RULES))
+           *dict.fromkeys(reason for reason, _, _ in boilerplate.SENTENCE_RULES), TOO_LONG)
 
 
 @dataclass(frozen=True, slots=True)
