@@ -16,10 +16,15 @@ DICTIONARY = "frequency_dictionary_en_82_765.txt"
 
 
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
+def _words_by_frequency() -> tuple[str, ...]:
     package = Path(importlib.util.find_spec("symspellpy").origin).parent  # found, not imported
     text = (package / DICTIONARY).read_text(encoding="utf-8")
-    return frozenset(text.split()[::2])  # "word count" lines: every other token is a word
+    return tuple(text.split()[::2])  # "word count" lines, most frequent first: every other token is a word
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    return frozenset(_words_by_frequency())
 
 
 def is_english_word(word: str) -> bool:
@@ -32,9 +37,7 @@ _SHORT = frozenset("a i an as at be by do go he if in is it me my no of on or so
 
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
-    package = Path(importlib.util.find_spec("symspellpy").origin).parent
-    words = (package / DICTIONARY).read_text(encoding="utf-8").split()[::2][:COMMON]
-    return frozenset(w for w in words if len(w) >= 3 or w in _SHORT)
+    return frozenset(w for w in _words_by_frequency()[:COMMON] if len(w) >= 3 or w in _SHORT)
 
 
 def split_glued(word: str) -> tuple[str, str] | None:
