@@ -20,9 +20,9 @@ from .model import Quote, Reply, valid_text
 from .policy import Policy
 from .rank import Cues, QuestionTypes, score_candidates, title_named, weigh
 from .text import GENERIC, key_words, stem, terms
+from .triage_model import MAX_CHARS as TRIAGE_CHARS  # triage reads this much of a message
 
-MAX_QUESTION_CHARS = 2000
-TRIAGE_CHARS = 5000  # triage reads this much of a message, retrieval only the first 2,000
+MAX_QUESTION_CHARS = 2000  # retrieval reads this much of a question; triage more (TRIAGE_CHARS)
 MIN_COVERAGE = 0.6  # share of the question's key-term weight a quote must cover
 MIN_RELATIVE_SCORE = 0.55  # a second or third quote must score this share of the first's
 CANDIDATES = 100  # sentences the engine hands to the ranker
@@ -33,27 +33,33 @@ _MARKUP_TAG = re.compile(r"\[/?[A-Za-z@#][\w .#@-]*(=[^\]]*)?\]")
 _LEADS_ON = re.compile(r"^\W*(this|these|that|those|it|its|they|their|such|however|moreover|additionally|furthermore|but|also)\b", re.I)
 
 
-def clean_question(question: str, limit: int = MAX_QUESTION_CHARS) -> tuple[str, str | None]:
-    """The question without control characters or unpaired surrogates, and cut to a sane length."""
-    text = _CONTROL.sub(" ", _ANSI.sub(" ", valid_text(question[:TRIAGE_CHARS])))
-    text = " ".join(text.split())
-    if len(text) > limit:
-        return text[:limit], "too_long"
-    return text, None
+def clean_question(question: str) -> str:
+    """The question without control characters or unpaired surrogates, as much of it as triage
+    reads (TRIAGE_CHARS); retrieval reads its first MAX_QUESTION_CHARS."""
+    return " ".join(_CONTROL.sub(" ", _ANSI.sub(" ", valid_text(question[:TRIAGE_CHARS]))).split())
 
 
 def screen(policy: Policy, question: str, locale: str | None = None) -> Reply | None:
     """The reply that needs no corpus: an empty question, a crisis or a referral; None when the
     question is for the sources. Triage reads far more of a long message than retrieval does, so
     a sign of danger late in a long message is not cut off."""
-    text, _ = clean_question(question, TRIAGE_CHARS)
+    return _screen(policy, question, clean_question(question), locale)
+
+
+def _screen(policy: Policy, question: str, text: str, locale: str | None) -> Reply | None:
+    """`screen` of a question already cleaned (up to TRIAGE_CHARS) into `text`."""
     if not text:
         return Reply(question, "no_answer", policy.messages["empty"])
     triaged = policy.triage(text, locale)
     if triaged is None:
         return None
-    notice = policy.messages["too_long"].format(limit=MAX_QUESTION_CHARS) if len(text) > MAX_QUESTION_CHARS else None
-    return Reply(question, triaged.outcome, triaged.message, triaged.rule, (), notice, triaged.contacts, triaged.score)
+    return Reply(question, triaged.outcome, triaged.message, triaged.rule, (), _too_long(policy, text),
+                 triaged.contacts, triaged.score)
+
+
+def _too_long(policy: Policy, text: str) -> str | None:
+    """The notice for a cleaned question longer than retrieval reads."""
+    return policy.messages["too_long"].format(limit=MAX_QUESTION_CHARS) if len(text) > MAX_QUESTION_CHARS else None
 
 
 @dataclass
@@ -93,11 +99,12 @@ class Bot:
         return self.policy.messages
 
     def ask(self, question: str, limit: int = 3, locale: str | None = None) -> Reply:
-        screened = screen(self.policy, question, locale)
+        text = clean_question(question)
+        screened = _screen(self.policy, question, text, locale)
         if screened is not None:
             return screened
-        text, trouble = clean_question(question)
-        notice = self.messages["too_long"].format(limit=MAX_QUESTION_CHARS) if trouble else None
+        notice = _too_long(self.policy, text)
+        text = text[:MAX_QUESTION_CHARS]
         try:
             quotes = self.quotes_for(text, limit)
         except IndexDamaged:

@@ -27,6 +27,7 @@ from .segment import REASONS, Heading, Sentence, segment
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+READABLE_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
 METADATA_FILE = "sources.toml"
 META_FIELDS = ("id", "title", "author", "publisher", "date", "url", "kind", "disclosure")
 _FRONT_MATTER_KEY = re.compile(r"[A-Za-z_][\w-]*")
@@ -223,14 +224,14 @@ def corpus_files(root: Path, problems: list[Problem] | None = None, follow_links
             try:
                 is_link = entry.is_symlink()
                 if is_link and not follow_links and not _inside(path, top):
-                    if entry.is_dir() or entry.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+                    if entry.is_dir() or entry.name.lower().endswith(READABLE_SUFFIXES):
                         problems.append(Problem(display_path(path), None, "a link to outside the corpus folder; "
                                                 "skipped (--follow-links reads it)"))
                     continue
                 if entry.is_dir(follow_symlinks=follow_links or not is_link):
                     subfolders.append(path)
                     continue
-                if not entry.name.lower().endswith(TEXT_SUFFIXES + JSONL_SUFFIXES):
+                if not entry.name.lower().endswith(READABLE_SUFFIXES):
                     continue
                 if not stat.S_ISREG(entry.stat(follow_symlinks=True).st_mode):
                     problems.append(Problem(display_path(path), None, "not a regular file (a pipe, device or "
@@ -494,7 +495,7 @@ def _first_line(text: str) -> str:
 
 
 def no_usable_document(root: Path, problems: list[Problem]) -> str:
-    message = f"no usable document in {root} (looked for {', '.join(TEXT_SUFFIXES + JSONL_SUFFIXES)} files)"
+    message = f"no usable document in {root} (looked for {', '.join(READABLE_SUFFIXES)} files)"
     if problems:
         message += "; " + "; ".join(str(p) for p in problems[:10])
     return message

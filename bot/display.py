@@ -14,13 +14,11 @@ from .model import Quote, Reply, Source
 # Control characters, C1 controls, direction marks and overrides, invisible separators and joiners
 # that hide text (not the zero-width (non-)joiners some scripts and emoji need), line separators,
 # and lone surrogates (the bytes of an undecodable file name), shown as \\udcXX.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064"
-                     r"\u2066-\u2069\ufeff\ud800-\udfff]")
-# The same in JSON, where they may stand only inside strings, and lone surrogates (an undecodable
-# file name's bytes, kept by the file system's encoding): written as \\uXXXX escapes, which read
+_HIDDEN = r"\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff"
+_UNSAFE = re.compile(rf"[\x00-\x08\x0b-\x1f{_HIDDEN}]")
+# The same in JSON (which escapes the C0 controls itself): written as \\uXXXX escapes, which read
 # back to the same string, so a path in --json still names its file (os.fsencode).
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-                          r"\ud800-\udfff]")
+_JSON_UNSAFE = re.compile(rf"[{_HIDDEN}]")
 
 # Fixed, reviewed labels of the four outcomes: an icon and a word, never colour alone.
 LABELS = {
@@ -47,14 +45,11 @@ def one_line(text: str) -> str:
     return " ".join(visible(text).split())
 
 
-_LINE_BREAKS = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-
-
 def field(text: str) -> str:
     """A title, author, date, file name or other field, shown on one line whatever it holds: a line
-    break inside is escaped where it stands (\\n), so no field can start a line of its own."""
-    escaped = _LINE_BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
-    return visible(escaped).replace("\t", " ")
+    break inside is escaped where it stands (\\n; `visible` escapes every other one, \\r to
+    \\u2029), so no field can start a line of its own."""
+    return visible(text.replace("\n", "\\n")).replace("\t", " ")
 
 
 def lines_of(line_start: int, line_end: int) -> str:

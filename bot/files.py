@@ -80,27 +80,23 @@ def exclusive_lock(path: Path, what: str, timeout: float = LOCK_TIMEOUT,
 
 
 def _acquire(fd: int, path: Path, what: str, timeout: float, waiting: Callable[[str], None] | None) -> None:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return
-    except BlockingIOError:
-        pass
-    holder = _holder(fd)
-    if waiting is not None:
-        waiting(f"Waiting for another citebot process{holder} that is {what}; giving up after {timeout:.0f} s "
-                f"(lock file: {path}).")
-    deadline = time.monotonic() + timeout
+    deadline = None
     while True:
-        time.sleep(0.1)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
         except BlockingIOError:
-            if time.monotonic() >= deadline:
+            if deadline is None:  # the first refusal: say whom we wait for, once
+                deadline = time.monotonic() + timeout
+                if waiting is not None:
+                    waiting(f"Waiting for another citebot process{_holder(fd)} that is {what}; giving up after "
+                            f"{timeout:.0f} s (lock file: {path}).")
+            elif time.monotonic() >= deadline:
                 raise LockTimeout(
                     f"gave up after {timeout:.0f} s waiting for another citebot process{_holder(fd)} that is "
                     f"{what}. If no citebot is running, the lock is held by a process that should not exist: "
                     f"end it, or delete {path}.") from None
+        time.sleep(0.1)
 
 
 def _holder(fd: int) -> str:

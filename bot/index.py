@@ -92,7 +92,6 @@ class Index:
         _guarded(self._index.reload)
         self._searcher = _guarded(self._index.searcher)
         self._first_doc = {key: (first, count) for key, first, count in groups}
-        self._sentences = [len(doc.sentences) for doc in corpus.documents]
         self.vocabulary = vocabulary if vocabulary is not None else vocabulary_of(corpus.documents)
 
     @cached_property
@@ -152,7 +151,7 @@ class Index:
             except (KeyError, IndexError, TypeError):
                 raise IndexDamaged("an entry names no cached file") from None
             if not (isinstance(d, int) and isinstance(s, int) and 0 <= d < count
-                    and 0 <= s < self._sentences[first + d]):
+                    and 0 <= s < len(self.corpus.documents[first + d].sentences)):
                 raise IndexDamaged("an entry points past the end of its file")
             hits.append(Hit(first + d, s, score))
         return hits

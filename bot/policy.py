@@ -182,11 +182,10 @@ class Policy:
             if not is_substance and len(token) >= 4 and token.isalpha() and token not in self._known \
                     and not lexicon.is_english_word(token):
                 match = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
-                parts = lexicon.split_glued(token) if token.isascii() and len(token) >= 5 else None
                 if match is not None and match[0][0] == token[0]:
                     token = match[0]
-                elif parts:  # two words typed without the space between them: "takea" -> "take a"
-                    plain.append(parts[0])
+                elif parts := (lexicon.split_glued(token) if token.isascii() and len(token) >= 5 else None):
+                    plain.append(parts[0])  # two words typed without the space between them: "takea" -> "take a"
                     marked.append(parts[0])
                     token = parts[1]
                 else:

@@ -29,7 +29,7 @@ import tantivy
 
 from . import __version__
 from .corpus import (Corpus, CorpusError, Document, Problem, Progress, bundled_corpus_path, corpus_files,
-                     display_path, finish, load_file, read_metadata, text_key)
+                     display_path, finish, load_corpus, load_file, read_metadata, text_key)
 from .files import LOCK_TIMEOUT, LockTimeout, atomic_write, exclusive_lock
 from .index import Index, IndexDamaged, add_documents, schema, vocabulary_of
 from .model import Source
@@ -262,8 +262,6 @@ def open_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
 
 def _without_cache(root: Path, progress: Progress | None, follow_links: bool, why: str
                    ) -> tuple[Corpus, Index, dict]:
-    from .corpus import load_corpus
-
     corpus = load_corpus(root, progress, follow_links=follow_links)
     corpus.problems.append(Problem(str(root), None, why))
     stats = {"files": len(corpus.documents), "read": len(corpus.documents), "indexed": len(corpus.documents),
@@ -292,7 +290,7 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
             info = path.stat()
             # The change time too: cp -p, rsync -t and tar restore a file's mtime after writing it,
             # but no one can restore its ctime, so an edit of the same size is still seen.
-            if old and (old["size"], old["mtime"], old.get("ctime"), old["meta"]) == \
+            if old and (old["size"], old["mtime"], old["ctime"], old["meta"]) == \
                     (info.st_size, info.st_mtime_ns, info.st_ctime_ns, meta_json):
                 key = old["key"]
             else:

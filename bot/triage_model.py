@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WEIGHTS = Path(__file__).with_name("triage_weights.tsv")
-MAX_CHARS = 5000  # a longer message is read up to here, as the rules read it (bot/answer.py)
+MAX_CHARS = 5000  # a longer message is triaged up to here, by the rules too (bot/answer.py cleans it so)
 CHAR_NGRAMS = (3, 4)
 
 _WORD = re.compile(r"\w+")
