@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import Bot, screen
+from bot.display import reply_text
 from bot.policy import Policy, normalise
 
 
@@ -131,26 +132,27 @@ def test_everyday_questions_are_not_referred(policy, question):
     assert outcome(policy, question) == "answer", question
 
 
-@pytest.mark.parametrize("question", [
-    "totalhow much to takea day",
-    "i took a double does of my meds, is that bad",
-    "how much ketamine should i take",
-    "can I drink on ketamine",
-    "ketamin dosge for depresion",
-])
-def test_glued_and_misspelt_dosing_questions_are_referred(policy, question):
-    assert outcome(policy, question) in ("refer", "crisis"), question
+REFER_KINDS = {
+    "glued and misspelt dosing": [
+        "totalhow much to takea day",
+        "i took a double does of my meds, is that bad",
+        "how much ketamine should i take",
+        "can I drink on ketamine",
+        "ketamin dosge for depresion",
+    ],
+    "which treatment to choose": [
+        "What is the first-line therapy for my hypothyroidism?",
+        "which antibiotic for a tooth infection",
+        "Is there any cure for tinnitus?",
+        "Can my son's eczema be treated without steroids?",
+        "What treatment options are there for long covid?",
+    ],
+}
 
 
-@pytest.mark.parametrize("question", [
-    "What is the first-line therapy for my hypothyroidism?",
-    "which antibiotic for a tooth infection",
-    "Is there any cure for tinnitus?",
-    "Can my son's eczema be treated without steroids?",
-    "What treatment options are there for long covid?",
-])
-def test_questions_about_which_treatment_to_choose_are_referred(policy, question):
-    assert outcome(policy, question) in ("refer", "crisis"), question
+@pytest.mark.parametrize("kind, question", [(k, q) for k, qs in REFER_KINDS.items() for q in qs])
+def test_every_kind_of_dosing_or_treatment_question_is_referred(policy, kind, question):
+    assert outcome(policy, question) in ("refer", "crisis"), (kind, question)
 
 
 @pytest.mark.parametrize("question", [
@@ -168,15 +170,11 @@ def test_dosing_and_treatment_questions_in_french_and_chinese_are_referred(polic
 
 
 def test_the_model_routes_what_no_rule_names_and_says_so_with_its_score(policy):
-    # A dosing/treatment question no reviewed rule matches: only the learned model can refer it.
-    questions = ["What is the first-line therapy for my hypothyroidism?", "Best cure for my psoriasis flare?",
-                 "which antibiotic for a tooth infection"]
-    routed = [(q, policy.decide(q)) for q in questions]
-    by_model = [d for _, d in routed if d.rule == "model.refer"]
-    assert by_model, routed
-    reply = policy.triage(questions[[d.rule for _, d in routed].index("model.refer")])
+    question = "Best cure for my psoriasis flare?"  # a treatment question in words no reviewed rule has
+    assert policy.rule_for(question) is None
+    reply = policy.triage(question)
     assert reply.rule == "model.refer" and reply.score is not None and reply.score >= policy.model.refer_threshold
-    assert "rule: model.refer (score" in __import__("bot.display", fromlist=["x"]).reply_text(reply)
+    assert "rule: model.refer (score" in reply_text(reply)
 
 
 def test_the_model_scores_by_the_table_it_ships(policy):
