@@ -100,7 +100,8 @@ def _acquire(fd: int, path: Path, what: str, timeout: float, waiting: Callable[[
 
 
 def _holder(fd: int) -> str:
-    with contextlib.suppress(OSError, ValueError):
+    """The holder as " (process N)", or nothing while it has not written its id yet."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
         pid = int(os.pread(fd, 32, 0).split()[0])
         return f" (process {pid})"
     return ""

@@ -503,3 +503,16 @@ def test_limits_bound_a_decompression_bomb_long_lines_long_titles_and_long_quote
     monkeypatch.setattr(corpus_module, "MAX_FILE_CHARS", 100_000)
     problems = [str(p) for p in load_corpus(folder).problems]
     assert any("the rest was not read" in p for p in problems), problems
+
+
+def test_a_lock_held_before_its_holder_wrote_its_id_is_waited_for_without_a_crash(tmp_path):
+    import fcntl
+
+    corpus = small_corpus(tmp_path / "corpus")
+    lock = Store(corpus).dir / "lock"
+    lock.parent.mkdir(parents=True)
+    with open(lock, "w") as held:  # held, still empty: as in the instant after another process took it
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = citebot("ask", "--corpus", str(corpus), "What is lithium?", timeout=60, CITEBOT_LOCK_TIMEOUT="1")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "Waiting for another citebot process that is indexing" in result.stderr
