@@ -10,21 +10,26 @@ else ~/.cache/citebot), never inside the corpus or the installed package:
 A file whose size, mtime and ctime are unchanged is trusted; otherwise its bytes are hashed, and only a
 file whose content changed is read and indexed again (a removed file's entries are deleted). Writers
 take a lock, so two processes starting at once do the work once; files are written to a temporary
-name and renamed. A cache that cannot be read (truncated, corrupt, another version) is rebuilt, and
-the rebuild is reported, not raised.
+name and renamed. A cache that cannot be read (truncated, corrupt) is rebuilt, and the rebuild is
+reported, not raised. So is a cache built by other code: the manifest and every stored file carry the
+build id (`build_id()`), a digest of the modules that read, segment and index a document and of the
+index engine's and stemmer's versions, so an upgrade never serves the old code's reading of a corpus.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import marshal
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import Stemmer
 import tantivy
 
 from . import __version__
@@ -34,8 +39,43 @@ from .files import LOCK_TIMEOUT, LockTimeout, atomic_write, exclusive_lock
 from .index import Index, IndexDamaged, add_documents, schema, vocabulary_of
 from .model import Source
 
-FORMAT = 6  # bump when what is stored changes: older caches are then rebuilt
+FORMAT = 6  # bump when the layout of what is stored changes
 CHUNK = 2000  # documents per stored chunk
+_RELATIVE_IMPORT = re.compile(r"^[ \t]*from \.(\w*) import \(?([\w, \t]+)", re.MULTILINE)
+
+
+PACKAGE = Path(__file__).parent
+
+
+def modules_behind(package: Path = PACKAGE, name: str = "store") -> list[Path]:
+    """This module and every module of the package it imports, directly or through another: the
+    code that decides what a cache holds (reading, segmenting, boilerplate, tokenizing, the index
+    schema). Found by reading their imports, so a module added later is counted without a list to
+    keep up to date."""
+    seen, todo = set(), [name]
+    while todo:
+        module = todo.pop()
+        path = package / f"{module}.py"
+        if module in seen or not path.is_file():
+            continue
+        seen.add(module)
+        for origin, names in _RELATIVE_IMPORT.findall(path.read_text(encoding="utf-8")):
+            todo.extend([origin] if origin else [n.strip() for n in names.split(",") if n.strip()])
+    return sorted(package / f"{module}.py" for module in seen | {"__init__"})
+
+
+@functools.cache
+def build_id(package: Path = PACKAGE) -> str:
+    """What built a cache: the stored layout, citebot's version, the index engine's and stemmer's
+    versions, and the bytes of every module that reads, segments or indexes a document. A cache
+    built by anything else is rebuilt, so an upgrade never keeps an old reading of the corpus."""
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
+    # The index engine's version (with its index format) and the stemmer's, as the libraries report
+    # them (importlib.metadata would add a tenth of a second to every start).
+    digest.update(f"{tantivy.__version__}\0{Stemmer.version()}\0".encode())
+    for path in modules_behind(package):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:32]
 
 
 def lock_timeout() -> float:
@@ -84,15 +124,22 @@ class Store:
         except (OSError, ValueError) as exc:
             self.notices.append(f"the index cache's manifest could not be read ({exc}); rebuilding")
             return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != __version__:
+        if not isinstance(data, dict) or data.get("build") != build_id():
             if data:
-                self.notices.append("the index cache was written by another version of citebot; rebuilding")
+                self.notices.append("the index cache was built by another version of citebot (or of its "
+                                    "index engine); rebuilding")
+                self.discard()
             return {}
         digest = data.pop("digest", None)
         if digest != _digest_of(data) or not _valid_manifest(data):
             self.notices.append("the index cache's manifest is damaged; rebuilding")
             return {}
         return data
+
+    def discard(self) -> None:
+        """Forget every cached file and the index (called with the lock held)."""
+        shutil.rmtree(self.files, ignore_errors=True)
+        shutil.rmtree(self.index_dir, ignore_errors=True)
 
     def write_manifest(self, data: dict) -> None:
         data = data | {"digest": _digest_of(data)}
@@ -105,7 +152,7 @@ class Store:
             with os.fdopen(os.open(self.files / key, os.O_RDONLY | _NOFOLLOW), "rb") as fh:
                 _check_digest(fh)
                 payload = marshal.load(fh)
-                if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+                if not isinstance(payload, dict) or payload.get("build") != build_id():
                     raise ValueError("unexpected contents")
                 payload["docs"] = [doc for _ in range(payload.pop("chunks")) for doc in marshal.load(fh)]
                 _check_payload(payload)
@@ -221,7 +268,7 @@ def _payload(documents: list[Document], problems: list[Problem], vocabulary: set
         docs.append((src.id, src.title, src.author, src.publisher, src.date, src.url, src.kind, src.disclosure,
                      doc.text, packed, names, heading_rows))
     return {
-        "format": FORMAT,
+        "build": build_id(),
         "docs": docs,
         "problems": [(p.line, p.message) for p in problems],
         "vocabulary": sorted(vocabulary if vocabulary is not None else vocabulary_of(documents)),
@@ -328,7 +375,7 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
     wanted = {key for key, _, _ in groups}
     if indexed != wanted or not (store.index_dir / "meta.json").is_file():
         _update_index(store, corpus, groups, indexed, wanted, progress, stats)
-    new_manifest = {"format": FORMAT, "version": __version__, "root": str(store.root),
+    new_manifest = {"build": build_id(), "root": str(store.root),
                     "files": entries, "indexed": sorted(wanted)}
     if new_manifest != manifest:
         store.write_manifest(new_manifest)

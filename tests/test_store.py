@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.answer import Bot
-from bot.store import Store, open_corpus
+import shutil
+
+from bot.store import PACKAGE, Store, _digest_of, build_id, modules_behind, open_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,7 +89,9 @@ def test_a_broken_cache_is_rebuilt_with_a_message(folder, tmp_path, damage):
         store.manifest_path.write_text("{not json", encoding="utf-8")
     elif damage == "old version":
         data = json.loads(store.manifest_path.read_text(encoding="utf-8"))
-        store.manifest_path.write_text(json.dumps({**data, "version": "0.0.0"}), encoding="utf-8")
+        data["build"] = "0" * 32
+        data["digest"] = _digest_of({k: v for k, v in data.items() if k != "digest"})  # well formed, only older
+        store.manifest_path.write_text(json.dumps(data), encoding="utf-8")
     elif damage == "corrupt index":
         for f in store.index_dir.iterdir():
             if f.name.endswith("meta.json"):
@@ -102,6 +106,47 @@ def test_a_broken_cache_is_rebuilt_with_a_message(folder, tmp_path, damage):
         assert any("rebuild" in p.message or "again" in p.message for p in corpus.problems), corpus.problems
     _, _, stats = open_corpus(folder, base=cache)
     assert (stats["read"], stats["indexed"]) == (0, 0)  # and whole again
+
+
+def test_the_build_id_covers_the_code_that_reads_segments_and_indexes(tmp_path):
+    behind = {path.name for path in modules_behind()}
+    # the reader, the segmenter, the boilerplate rules, the tokenizer and stemmer, the index schema
+    assert {"corpus.py", "segment.py", "boilerplate.py", "text.py", "index.py", "store.py"} <= behind
+    assert not {"policy.py", "answer.py", "rank.py", "cli.py"} & behind  # the triage and ranking are not stored
+    package = tmp_path / "bot"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__", "corpus", "*.tsv"))
+    first = build_id(package)
+    for name in sorted(behind):
+        module = package / name
+        original = module.read_bytes()
+        module.write_bytes(original + b"\n# changed\n")
+        assert build_id.__wrapped__(package) != first, name
+        module.write_bytes(original)
+    assert build_id.__wrapped__(package) == first
+
+
+def test_a_cache_built_by_other_code_is_rebuilt_not_served(folder, tmp_path):
+    """The upgrade the cache once ignored: the boilerplate rules change, and a warm start must show
+    what a cold build of the new code shows, not what the old code stored."""
+    package = tmp_path / "site" / "bot"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(package.parent), "CITEBOT_CACHE_DIR": str(tmp_path / "cache")}
+    ask = [sys.executable, "-m", "bot", "ask", "--json", "--corpus", str(folder), "What is gout?"]
+
+    def run():
+        done = subprocess.run(ask, capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout), done.stderr
+
+    reply, _ = run()
+    assert reply["quotes"] and "uric acid" in reply["quotes"][0]["text"]
+    with open(package / "boilerplate.py", "a", encoding="utf-8") as fh:  # the new version: gout lines are furniture
+        fh.write('\nSENTENCE_RULES = (("test", None, re.compile(r"^Gout is")),) + SENTENCE_RULES\n')
+    reply, notices = run()
+    assert not any("uric acid" in quote["text"] for quote in reply["quotes"]), (reply["quotes"], notices)
+    assert "another version of citebot" in notices
+    reply, notices = run()  # and the rebuilt cache is used as it is
+    assert "rebuild" not in notices
 
 
 def test_two_processes_starting_at_once_share_one_cache(folder, tmp_path):
