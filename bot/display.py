@@ -80,15 +80,23 @@ def headline(reply: Reply) -> str:
     return f"{icon} {label}{rule}"
 
 
-def quote_lines(number: int, quote: Quote) -> list[str]:
-    lines = [f'[{number}] "{one_line(quote.text)}" — {origin(quote.source, quote.line_start, quote.line_end)}']
-    if nature(quote.source):
-        lines.append(f"    {nature(quote.source)}")
-    for other in quote.also_in:
-        lines.append(f"    also said in: {field(other.title)} · {field(other.path)}")
+def provenance(quote: Quote) -> list[tuple[str, str]]:
+    """Where a quote comes from, as every front end shows it: ("origin", title · author · date ·
+    file:lines), then the source's ("nature", kind and disclosed conflict), then for each other
+    source with the same words ("also", "also said in: title · file") and its own "nature". The
+    terminal, the chat and the Markdown export all render this list, and only this list."""
+    lines = [("origin", origin(quote.source, quote.line_start, quote.line_end))]
+    for other in (quote.source, *quote.also_in):
+        if other is not quote.source:
+            lines.append(("also", f"also said in: {field(other.title)} · {field(other.path)}"))
         if nature(other):
-            lines.append(f"    {nature(other)}")
+            lines.append(("nature", nature(other)))
     return lines
+
+
+def quote_lines(number: int, quote: Quote) -> list[str]:
+    (_, first), *rest = provenance(quote)
+    return [f'[{number}] "{one_line(quote.text)}" — {first}', *(f"    {text}" for _, text in rest)]
 
 
 def reply_text(reply: Reply) -> str:

@@ -10,7 +10,7 @@ import os
 import re
 from pathlib import Path
 
-from .display import field, headline, nature, one_line, origin
+from .display import headline, one_line, provenance
 from .files import atomic_write
 from .model import Reply
 
@@ -37,13 +37,12 @@ def conversation_markdown(turns: list[tuple[str, Reply]], corpus: str = "") -> s
         if reply.contacts:
             lines.append("")
         for number, quote in enumerate(reply.quotes, start=1):
-            lines.append(f"> {escape(quote.text)}")
-            lines.append(">")
-            lines.append(f"> — \\[{number}\\] {escape(origin(quote.source, quote.line_start, quote.line_end))}")
-            if nature(quote.source):
-                lines.append(f"> *{escape(nature(quote.source))}*")
-            for other in quote.also_in:
-                lines.append(f"> also said in: {escape(field(other.title))} · {escape(field(other.path))}")
+            lines += [f"> {escape(quote.text)}", ">"]
+            for kind, text in provenance(quote):
+                if kind == "origin":
+                    lines.append(f"> — \\[{number}\\] {escape(text)}")
+                else:
+                    lines.append(f"> *{escape(text)}*" if kind == "nature" else f"> {escape(text)}")
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -33,8 +33,21 @@ import Stemmer
 import tantivy
 
 from . import __version__
-from .corpus import (Corpus, CorpusError, Document, Problem, Progress, bundled_corpus_path, corpus_files,
-                     display_path, finish, load_corpus, load_file, read_metadata, text_key)
+from .corpus import (
+    Corpus,
+    CorpusError,
+    Document,
+    Problem,
+    Progress,
+    bundled_corpus_path,
+    corpus_files,
+    display_path,
+    finish,
+    load_corpus,
+    load_file,
+    read_metadata,
+    text_key,
+)
 from .files import LOCK_TIMEOUT, LockTimeout, atomic_write, exclusive_lock
 from .index import Index, IndexDamaged, add_documents, schema, vocabulary_of
 from .model import Source

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..display import field, headline, lines_of, nature, one_line, origin, visible
+from ..display import field, headline, lines_of, one_line, provenance, visible
 from ..model import Quote, Reply
 
 EXAMPLES = (
@@ -118,14 +118,10 @@ class QuoteBlock(Static, can_focus=True):
         self.quote = quote
         text = Text()
         text.append(one_line(quote.text))
-        text.append(f"\n[{number}] ", style="bold")
-        text.append(origin(quote.source, quote.line_start, quote.line_end), style="italic")
-        if nature(quote.source):
-            text.append(f"\n{nature(quote.source)}", style="bold")
-        for other in quote.also_in:
-            text.append(f"\nalso said in: {field(other.title)} · {field(other.path)}", style="italic")
-            if nature(other):
-                text.append(f" · {nature(other)}", style="bold")
+        for kind, line in provenance(quote):
+            if kind == "origin":
+                text.append(f"\n[{number}] ", style="bold")
+            text.append(line if kind == "origin" else f"\n{line}", style="bold" if kind == "nature" else "italic")
         super().__init__(text, classes="quote")
 
     def action_open(self) -> None:
