@@ -27,8 +27,18 @@ def english_words() -> frozenset[str]:
     return frozenset(_words_by_frequency())
 
 
+# English contractions as a question reads once its apostrophes are dropped ("haven't" -> "havent"):
+# words, not typos, and never to be read as another word ("havent" as "have" would lose the "not").
+CONTRACTIONS = frozenset(
+    "arent isnt wasnt werent dont doesnt didnt havent hasnt hadnt cant couldnt shouldnt wouldnt wont "
+    "mustnt neednt mightnt aint im ive id ill youre youve youll youd theyre theyve theyll theyd weve "
+    "hes shes thats theres whats whos wheres hows lets shouldve wouldve couldve mightve mustve".split()
+)
+
+
 def is_english_word(word: str) -> bool:
-    return word.lower() in english_words()
+    word = word.lower()
+    return word in CONTRACTIONS or word in english_words()
 
 
 COMMON = 30000  # the most frequent words of the dictionary, which a glued word may be split into
