@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
-from .corpus import Corpus, Document, Progress, load_corpus
+from .corpus import Corpus, Document, Progress
 from .index import Hit, Index, IndexDamaged
 from .model import Quote, Reply, valid_text
 from .policy import Policy
@@ -74,9 +74,11 @@ class _Candidate:
 class Bot:
     """The whole answering pipeline over one corpus."""
 
-    def __init__(self, corpus: Corpus | None = None, policy: Policy | None = None, progress: Progress | None = None,
+    def __init__(self, corpus: Corpus, policy: Policy | None = None, progress: Progress | None = None,
                  index: Index | None = None) -> None:
-        self.corpus = corpus if corpus is not None else load_corpus(progress=progress)
+        """The pipeline over a corpus already read. Users' corpora are opened with `Bot.open`,
+        through the cache; this is its last step, and the fallback when no cache can be used."""
+        self.corpus = corpus
         self.policy = policy or Policy()
         self.index = index or Index(self.corpus, progress)
         self.question_types = QuestionTypes()

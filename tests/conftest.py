@@ -14,14 +14,14 @@ os.environ["CITEBOT_CACHE_DIR"] = tempfile.mkdtemp(prefix="citebot-test-cache-")
 from bot.answer import Bot
 
 pytest_plugins = ["pytester"]
-from bot.corpus import bundled_corpus_path, load_corpus
 
 DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="session")
 def bot() -> Bot:
-    return Bot(load_corpus(bundled_corpus_path()))
+    """The bundled corpus, opened the way the chat and the command line open it: through the cache."""
+    return Bot.open()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from bot.answer import Bot
-from bot.corpus import load_corpus
 from bot.model import OUTCOMES
 from conftest import read_source_text
 
@@ -135,7 +134,7 @@ def test_the_same_words_in_different_sources_are_one_quote_crediting_each(tmp_pa
     respaced = shared.replace("1949 by John", "1949  by JOHN").replace("\x27", "\u2019")  # spacing, case: same words
     (tmp_path / "b.md").write_text(f"# Lithium today\n\nSome background.\n\n{respaced}\n", encoding="utf-8")
     (tmp_path / "c.txt").write_text("Other drugs\n\nValproate is an anticonvulsant used for mania.\n", encoding="utf-8")
-    bot = Bot(load_corpus(tmp_path))
+    bot = Bot.open(tmp_path)
     reply = bot.ask("Who first used lithium to treat mania?")
     assert reply.outcome == "answer"
     merged = [q for q in reply.quotes if q.also_in]

@@ -159,11 +159,10 @@ def test_line_breaks_cannot_forge_lines_in_the_chat_or_its_export(tmp_path):
 ])
 def test_a_source_is_never_credited_with_words_it_does_not_say(tmp_path, first, second):
     from bot.answer import Bot
-    from bot.corpus import load_corpus
 
     (tmp_path / "a.txt").write_text(f"Notes\n\n{first}\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text(f"More notes\n\n{second}\n", encoding="utf-8")
-    reply = Bot(load_corpus(tmp_path)).ask(first.rstrip("."))
+    reply = Bot.open(tmp_path).ask(first.rstrip("."))
     assert reply.outcome == "answer"
     assert all(q.also_in == () for q in reply.quotes), reply.quotes
     said = {q.source.id: q.text for q in reply.quotes}
@@ -172,14 +171,13 @@ def test_a_source_is_never_credited_with_words_it_does_not_say(tmp_path, first, 
 
 def test_every_also_said_in_credit_names_a_source_that_says_those_words(tmp_path):
     from bot.answer import Bot, same_words
-    from bot.corpus import load_corpus
 
     sentence = "Ketamine blocks NMDA receptors in the brain."
     variants = [sentence, sentence.upper(), sentence.replace(" ", "  "), sentence.replace("blocks", "blocked"),
                 "Ketamine blocks NMDA receptors in the spine.", "\u201cKetamine\u201d blocks NMDA receptors in the brain."]
     for i, text in enumerate(variants):
         (tmp_path / f"s{i}.txt").write_text(f"Source {i}\n\n{text}\n", encoding="utf-8")
-    bot = Bot(load_corpus(tmp_path))
+    bot = Bot.open(tmp_path)
     texts = {doc.source.id: same_words(doc.text) for doc in bot.corpus.documents}
     credits = 0
     for question in ("What does ketamine block?", "NMDA receptors in the brain", "ketamine NMDA receptors spine"):
@@ -393,13 +391,12 @@ def test_relative_cache_variables_are_ignored_and_leftover_temporary_files_clean
 
 def test_quotes_of_equal_score_come_in_corpus_order_whatever_order_the_engine_returns(tmp_path):
     from bot.answer import Bot
-    from bot.corpus import load_corpus
     from bot.index import Hit
     from bot.rank import Cues, score_candidates
 
     for name in ("c", "a", "b"):  # the same sentence shape in three sources: equal scores
         (tmp_path / f"{name}.txt").write_text(f"Notes {name}\n\nLithium calms mania in adults.\n", encoding="utf-8")
-    bot = Bot(load_corpus(tmp_path))
+    bot = Bot.open(tmp_path)
     docs = bot.corpus.documents
     hits = [Hit(d, s, 1.0) for d, doc in enumerate(docs) for s, sentence in enumerate(doc.sentences)
             if "Lithium" in doc.text[sentence.start:sentence.end]]
@@ -489,14 +486,15 @@ def test_limits_bound_a_decompression_bomb_long_lines_long_titles_and_long_quote
         for i in range(200):
             fh.write(json.dumps({"id": f"pad{i}", "text": "Padding sentence number %d here." % i}) + "\n" * 50)
     (folder / "wall.txt").write_text("Wall\n\n" + "lithium and more words " * 400 + "\n", encoding="utf-8")
-    corpus = load_corpus(folder)
+    bot = Bot.open(folder)
+    corpus = bot.corpus
     problems = [str(p) for p in corpus.problems]
     assert any("line longer than 200,000 characters; skipped" in p for p in problems), problems
     assert any("title longer than 300 characters; cut there" in p for p in problems), problems
     ids = {doc.source.id for doc in corpus.documents}
     assert {"ok", "after"} <= ids
     assert len(next(d for d in corpus.documents if d.source.id == "ok").source.title) == 301
-    reply = Bot(corpus).ask("What is lithium?")
+    reply = bot.ask("What is lithium?")
     assert reply.quotes and all(len(q.text) <= 3000 for q in reply.quotes)
     assert all(q.source.id != "wall" for q in reply.quotes)  # its one 9,000-character "sentence" is never quoted
 

@@ -26,13 +26,12 @@ def test_the_expected_sentence_is_among_the_first_three_quotes(bot):
 
 def test_a_question_about_frequency_prefers_the_sentence_that_gives_numbers(tmp_path):
     from bot.answer import Bot
-    from bot.corpus import load_corpus
 
     (tmp_path / "gout.md").write_text(
         "# Gout\n\nGout is a form of arthritis caused by high levels of uric acid in the blood. "
         "It usually starts in the big toe.\n\n"
         "## Frequency\n\nGout occurs in about 4 percent of American adults.\n", encoding="utf-8")
     (tmp_path / "other.md").write_text("# Anemia\n\nAnemia is a lack of red blood cells.\n", encoding="utf-8")
-    bot = Bot(load_corpus(tmp_path))
+    bot = Bot.open(tmp_path)
     assert bot.ask("How common is gout?").quotes[0].text == "Gout occurs in about 4 percent of American adults."
     assert bot.ask("What is gout?").quotes[0].text.startswith("Gout is a form of arthritis")
