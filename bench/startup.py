@@ -20,9 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAT = """
 import sys, time
 from pathlib import Path
+from bot.settings import Settings
 from bot.tui.app import CitebotApp
 from bot.tui.widgets import QuestionInput
-app = CitebotApp(Path(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] else None)
+app = CitebotApp(Path(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] else None, Settings.read())
 async def auto(pilot):
     await pilot.pause()
     assert app.query_one(QuestionInput).has_focus

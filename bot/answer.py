@@ -13,12 +13,13 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-
 from .corpus import Corpus, Document, Progress
 from .index import Hit, Index, IndexDamaged
 from .model import Quote, Reply, valid_text
 from .policy import Policy
 from .rank import Cues, QuestionTypes, score_candidates, title_named, weigh
+from .settings import DEFAULT_COUNTRY, Settings
+from .store import open_corpus, rebuild_index
 from .text import GENERIC, key_words, stem, terms
 from .triage_model import MAX_CHARS as TRIAGE_CHARS  # triage reads this much of a message
 
@@ -74,6 +75,8 @@ class _Candidate:
 class Bot:
     """The whole answering pipeline over one corpus."""
 
+    country = DEFAULT_COUNTRY  # whose crisis contacts a crisis reply shows, unless `ask` is told
+
     def __init__(self, corpus: Corpus, policy: Policy | None = None, progress: Progress | None = None,
                  index: Index | None = None) -> None:
         """The pipeline over a corpus already read. Users' corpora are opened with `Bot.open`,
@@ -85,15 +88,17 @@ class Bot:
         self._repair = None  # set by Bot.open: rebuilds a search index found damaged while answering
 
     @classmethod
-    def open(cls, root=None, progress: Progress | None = None, policy: Policy | None = None,
-             waiting: Callable[[str], None] | None = None, follow_links: bool = False) -> "Bot":
-        """The bot over a corpus folder (default: the bundled corpus), through the on-disk cache;
-        `waiting` is told when another process holds the corpus's cache."""
-        from .store import open_corpus, rebuild_index
-
-        corpus, index, _ = open_corpus(root, progress, waiting=waiting, follow_links=follow_links)
+    def open(cls, root=None, settings: Settings | None = None, progress: Progress | None = None,
+             policy: Policy | None = None, waiting: Callable[[str], None] | None = None,
+             follow_links: bool = False) -> Bot:
+        """The bot over a corpus folder (default: the bundled corpus), through the on-disk cache
+        that `settings` name (default: `Settings.read()`, from the environment); `waiting` is told
+        when another process holds the corpus's cache."""
+        settings = settings or Settings.read()
+        corpus, index, _ = open_corpus(root, settings, progress, waiting, follow_links)
         bot = cls(corpus, policy, index=index)
-        bot._repair = lambda: rebuild_index(root, progress, waiting, follow_links)
+        bot.country = settings.country
+        bot._repair = lambda: rebuild_index(root, settings, progress, waiting, follow_links)
         return bot
 
     @property
@@ -102,7 +107,7 @@ class Bot:
 
     def ask(self, question: str, limit: int = 3, locale: str | None = None) -> Reply:
         text = clean_question(question)
-        screened = _screen(self.policy, question, text, locale)
+        screened = _screen(self.policy, question, text, locale or self.country)
         if screened is not None:
             return screened
         notice = _too_long(self.policy, text)

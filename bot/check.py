@@ -24,8 +24,10 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from .model import OUTCOMES, Reply, Source
+from .settings import Settings
 
 CASE_KEYS = {"name", "question", "expect", "cite", "cite_all", "not_cite", "contains", "not_contains", "rule", "quotes"}
 LIST_KEYS = ("cite", "cite_all", "not_cite", "contains", "not_contains")
@@ -210,13 +212,18 @@ def describe(result: Result) -> str:
 class Runner:
     """Runs case files through the real pipeline, one Bot per corpus."""
 
-    def __init__(self, corpus: Path | None = None, waiting=None, follow_links: bool = False) -> None:
+    def __init__(self, corpus: Path | None = None, waiting=None, follow_links: bool = False,
+                 settings: Settings | None = None) -> None:
         self.corpus = corpus  # overrides a file's own `corpus`
         self.waiting = waiting  # told when another process holds a corpus's cache
         self.follow_links = follow_links
+        self.settings = settings or Settings.read()
         self._bots: dict[Path | None, object] = {}
 
     def bot_for(self, case_file: CaseFile):
+        # Imported here, not at the top: the pytest plugin imports this module in every pytest
+        # session of an environment citebot is installed in, and only a run of case files needs
+        # the answering pipeline (tantivy, the stemmer, the triage's term table).
         from .answer import Bot
         from .corpus import CorpusError
 
@@ -224,7 +231,7 @@ class Runner:
         key = root.resolve() if root else None
         if key not in self._bots:
             try:
-                self._bots[key] = Bot.open(root, waiting=self.waiting, follow_links=self.follow_links)
+                self._bots[key] = Bot.open(root, self.settings, waiting=self.waiting, follow_links=self.follow_links)
             except CorpusError as exc:
                 raise CaseFileError(case_file.path, None, str(exc)) from None
         return self._bots[key]
@@ -240,8 +247,6 @@ class Runner:
 
 def junit_xml(results: list[Result], seconds: float = 0.0) -> str:
     """A JUnit XML report (what CI systems read): one testcase per case."""
-    from xml.etree import ElementTree as ET
-
     failures = sum(not r.passed for r in results)
     suite = ET.Element("testsuite", name="citebot", tests=str(len(results)), failures=str(failures),
                        errors="0", skipped="0", time=f"{seconds:.3f}")

@@ -1,15 +1,45 @@
-"""The command line: `citebot ask` and `citebot sources`. It renders Replies; it decides nothing."""
+"""The command line: `citebot [chat]`, `ask`, `sources`, `index` and `check`. It renders Replies; it
+decides nothing. Settings (cache folder, crisis-contact country, lock timeout) are read here, once,
+and handed down."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .answer import Bot, screen
 from .corpus import Corpus, CorpusError
 from .display import field, json_line, reply_text, visible
+from .policy import Policy
+from .settings import Settings
+from .store import open_corpus
+
+COMMANDS = ("chat", "ask", "sources", "index", "check")
+
+EPILOG = """\
+examples:
+  citebot                                   open the chat on the bundled corpus
+  citebot --corpus ~/notes --locale GB      the chat on your own folder, with UK crisis lines
+  citebot ask "What is ketamine?"           one answer, printed
+  citebot ask --json < questions.txt        one JSON reply a line, one question a line
+  citebot sources --corpus ~/notes          the sources and what their metadata says
+  citebot index --corpus ~/notes            build or refresh the folder's search index
+  citebot check tests/questions/            run question-test files (exit 1 if one fails)
+
+exit codes:
+  0  done
+  1  `check`: at least one question test failed
+  2  a usage error, a corpus folder that cannot be used, or a question-test file that cannot be read
+
+environment:
+  CITEBOT_CACHE_DIR      where search indexes are kept (else $XDG_CACHE_HOME/citebot, else ~/.cache/citebot)
+  CITEBOT_LOCALE         whose crisis lines to show (else the system locale, else US); --locale wins
+  CITEBOT_LOCK_TIMEOUT   seconds to wait for another citebot indexing the same folder (600)
+"""
 
 
 def _questions(args: argparse.Namespace, stdin: TextIO) -> list[str] | TextIO:
@@ -18,16 +48,28 @@ def _questions(args: argparse.Namespace, stdin: TextIO) -> list[str] | TextIO:
     return stdin
 
 
-def cmd_ask(args: argparse.Namespace, corpus: Corpus, index) -> int:
-    from .answer import Bot
-
-    bot = Bot(corpus, index=index)
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Each question is triaged first: a crisis or a referral is printed at once, before the corpus
+    is opened, and also when it cannot be opened. The corpus is opened for the first question
+    that needs the sources."""
+    policy = Policy()
+    bot: Bot | None = None
     first = True
     for line in _questions(args, sys.stdin):
         question = line.rstrip("\r\n")
         if not args.question and not question.strip():
             continue
-        reply = bot.ask(question, limit=args.quotes, locale=args.locale)
+        reply = screen(policy, question, settings.country)
+        if reply is None:
+            if bot is None:
+                try:
+                    bot = Bot.open(args.corpus, settings, policy=policy, waiting=_tell,
+                                   follow_links=args.follow_links)
+                except CorpusError as exc:
+                    print(f"citebot: {field(str(exc))}", file=sys.stderr)
+                    return 2
+                _report(bot.corpus)
+            reply = bot.ask(question, limit=args.quotes)
         if args.json:
             print(json_line(reply.to_dict()))
         else:
@@ -40,7 +82,11 @@ def cmd_ask(args: argparse.Namespace, corpus: Corpus, index) -> int:
     return 0
 
 
-def cmd_sources(args: argparse.Namespace, corpus: Corpus) -> int:
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    opened = _open(args, settings)
+    if opened is None:
+        return 2
+    corpus, _, _ = opened
     for doc in corpus.documents:
         src = doc.source
         if args.json:
@@ -53,18 +99,40 @@ def cmd_sources(args: argparse.Namespace, corpus: Corpus) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    import time
-    from pathlib import Path
+def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
+    started = time.perf_counter()
+    progress = Progress(sys.stderr)
+    try:
+        opened = _open(args, settings, progress)
+    finally:
+        progress.done()
+    if opened is None:
+        return 2
+    corpus, index, stats = opened
+    print(f"{len(corpus.documents)} documents, {index.size} quotable sentences, "
+          f"{time.perf_counter() - started:.2f} s ({stats['read']} of {stats['files']} files read, "
+          f"{stats['indexed']} indexed, {stats['removed']} removed)")
+    return 0
 
-    from .check import CaseFileError, Runner, describe, find_files, junit_xml, load_file, result_dict
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from .check import (
+        CaseFileError,
+        Runner,
+        describe,
+        find_files,
+        junit_xml,
+        load_file,
+        result_dict,
+    )
 
     started = time.perf_counter()
     files = find_files([Path(p) for p in args.paths])
     if not files:
         print("citebot: no question-test files found (questions_*.toml or *.questions.toml)", file=sys.stderr)
         return 2
-    runner = Runner(Path(args.corpus) if args.corpus else None, waiting=_tell, follow_links=args.follow_links)
+    runner = Runner(Path(args.corpus) if args.corpus else None, waiting=_tell, follow_links=args.follow_links,
+                    settings=settings)
     results = []
     try:
         for path in files:
@@ -88,9 +156,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     corpus = Path(args.corpus) if args.corpus else None
     if corpus is not None and not corpus.is_dir():
         print(f"citebot: corpus folder not found: {corpus}" if not corpus.exists() else f"citebot: not a folder: {corpus}",
@@ -99,36 +165,76 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         print("citebot: the chat needs a terminal; for scripts use `citebot ask`", file=sys.stderr)
         return 2
-    from .tui.app import run
+    from .tui.app import (
+        run,  # Textual takes a tenth of a second to import: only the chat pays for it
+    )
 
-    run(corpus, args.locale)
+    run(corpus, settings)
     return 0
 
 
+def _open(args: argparse.Namespace, settings: Settings, progress: Progress | None = None
+          ) -> tuple[Corpus, object, dict] | None:
+    """The corpus through its cache, its problems reported; None (reported) when it cannot be used."""
+    try:
+        corpus, index, stats = open_corpus(args.corpus, settings, progress, _tell, args.follow_links)
+    except CorpusError as exc:
+        print(f"citebot: {field(str(exc))}", file=sys.stderr)
+        return None
+    _report(corpus)
+    return corpus, index, stats
+
+
+def _report(corpus: Corpus) -> None:
+    for problem in corpus.problems:
+        print(f"citebot: {field(str(problem))}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="citebot", description="Answers questions only by quoting its sources.")
+    parser = argparse.ArgumentParser(
+        prog="citebot", description="Answers questions only by quoting its sources, word for word, with where "
+        "each quote comes from. Without a command, opens the chat.", epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"citebot {__version__}")
-    sub = parser.add_subparsers(dest="command")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--corpus", metavar="DIR", help="folder of .txt/.md/.jsonl(.gz) files (default: the bundled corpus)")
-    common.add_argument("--json", action="store_true", help="one JSON object a line")
-    common.add_argument("--follow-links", action="store_true",
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    corpus = argparse.ArgumentParser(add_help=False)
+    corpus.add_argument("--corpus", metavar="DIR", help="folder of .txt/.md/.jsonl(.gz) files (default: the bundled corpus)")
+    corpus.add_argument("--follow-links", action="store_true",
                         help="also read files that links in the corpus folder lead to outside it")
-    ask = sub.add_parser("ask", parents=[common], help="answer questions (arguments, or one a line on standard input)")
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="one JSON object a line")
+    locale = argparse.ArgumentParser(add_help=False)
+    locale.add_argument("--locale", metavar="CODE", help="whose crisis lines to show: US, CA, GB, IE, AU, FR, DE, "
+                        "ES, en_GB.UTF-8... (default: $CITEBOT_LOCALE, else the system locale, else US)")
+
+    chat = sub.add_parser("chat", parents=[corpus, locale], help="open the chat (the default)")
+    chat.set_defaults(run=cmd_chat)
+    ask = sub.add_parser("ask", parents=[corpus, as_json, locale],
+                         help="answer questions (arguments, or one a line on standard input)")
     ask.add_argument("question", nargs="*", help="the question; none: read one question a line from standard input")
-    ask.add_argument("--quotes", type=int, default=3, metavar="N", help="at most N quotes (default 3)")
-    ask.add_argument("--locale", metavar="CODE", help="crisis contacts for a country: US, CA, GB, IE, AU, EU... "
-                     "(default: $CITEBOT_LOCALE, else US)")
-    sub.add_parser("sources", parents=[common], help="list the corpus's sources and their metadata")
-    sub.add_parser("index", parents=[common], help="build or refresh the corpus's search index (in the user's cache)")
-    check = sub.add_parser("check", parents=[common], help="run question-test files (TOML) against the corpus")
+    ask.add_argument("--quotes", type=_positive, default=3, metavar="N", help="at most N quotes (default 3)")
+    ask.set_defaults(run=cmd_ask)
+    sources = sub.add_parser("sources", parents=[corpus, as_json], help="list the corpus's sources and their metadata")
+    sources.set_defaults(run=cmd_sources)
+    index = sub.add_parser("index", parents=[corpus],
+                           help="build or refresh the corpus's search index (in the user's cache)")
+    index.set_defaults(run=cmd_index)
+    check = sub.add_parser("check", parents=[corpus, as_json], help="run question-test files (TOML) against the corpus")
     check.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="question-test files, or folders holding "
                        "questions_*.toml / *.questions.toml files")
     check.add_argument("--junit", metavar="PATH", help="also write a JUnit XML report to PATH")
-    chat = sub.add_parser("chat", help="open the chat (the default when no command is given)")
-    chat.add_argument("--corpus", metavar="DIR", help="folder of .txt/.md/.jsonl(.gz) files (default: the bundled corpus)")
-    chat.add_argument("--locale", metavar="CODE", help="crisis contacts for a country (default: $CITEBOT_LOCALE, else US)")
+    check.set_defaults(run=cmd_check)
     return parser
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,38 +243,13 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors=errors)
     parser = build_parser()
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0].startswith("--corpus") or argv[0] == "--locale":
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # The chat is the default command: no arguments, or options before any command name.
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["chat", *argv]
     args = parser.parse_args(argv)
-    if args.command == "chat":
-        return cmd_chat(args)
-    if args.command == "check":
-        return cmd_check(args)
-    if args.command == "ask" and args.quotes < 1:
-        parser.error("--quotes must be at least 1")
-    from .store import open_corpus
-
-    started = time.perf_counter()
-    progress = Progress(sys.stderr) if args.command == "index" else None
-    try:
-        corpus, index, stats = open_corpus(args.corpus, progress, waiting=_tell, follow_links=args.follow_links)
-    except CorpusError as exc:
-        print(f"citebot: {field(str(exc))}", file=sys.stderr)
-        return 2
-    finally:
-        if progress:
-            progress.done()
-    for problem in corpus.problems:
-        print(f"citebot: {field(str(problem))}", file=sys.stderr)
-    if args.command == "index":
-        print(f"{len(corpus.documents)} documents, {index.size} quotable sentences, "
-              f"{time.perf_counter() - started:.2f} s ({stats['read']} of {stats['files']} files read, "
-              f"{stats['indexed']} indexed, {stats['removed']} removed)")
-        return 0
-    if args.command == "ask":
-        return cmd_ask(args, corpus, index)
-    return cmd_sources(args, corpus)
+    settings = Settings.read(getattr(args, "locale", None))
+    return args.run(args, settings)
 
 
 def _tell(message: str) -> None:

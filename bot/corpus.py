@@ -24,6 +24,7 @@ from typing import Callable
 from .files import detach_worker
 from .model import Source
 from .segment import REASONS, Heading, Sentence, segment
+from .text import words
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
@@ -434,10 +435,22 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown:
     return docs
 
 
+def vocabulary_of(documents: list[Document]) -> set[str]:
+    """The words of the quotable text of some documents, with their headings and titles."""
+    parts = []
+    for doc in documents:
+        parts.append(doc.source.title)
+        text = doc.text
+        headings = set()
+        for _, start, end, heading in doc.quotable():
+            parts.append(text[start:end])
+            headings.add(heading)
+        parts.extend(headings)
+    return set(words("\n".join(parts)))
+
+
 def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[bytes, list[str], list[tuple]]], set[str]]:
     """Segment a chunk of documents (in a worker process): their rows, and the chunk's vocabulary."""
-    from .index import vocabulary_of
-
     out, docs = [], []
     for title, author, text in part:
         seg = segment(text, title, author)

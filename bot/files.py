@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .settings import LOCK_TIMEOUT  # seconds a process waits for another one's lock
+
 try:
     import fcntl
 except ImportError:  # no POSIX locks (Windows): rely on atomic renames alone
@@ -47,7 +49,6 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], overwrite: bool = Tr
         raise
 
 
-LOCK_TIMEOUT = 600.0  # seconds a process waits for another one's lock before it gives up
 _HELD: set[int] = set()  # descriptors of the locks this process holds (closed in its workers)
 
 

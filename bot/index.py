@@ -21,8 +21,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from . import lexicon
-from .corpus import Corpus, Document, Progress
-from .text import terms, words
+from .corpus import Corpus, Document, Progress, vocabulary_of
+from .text import terms
 
 FIELD_BOOSTS = {"text": 1.0, "heading": 0.4, "title": 0.3}
 
@@ -42,20 +42,6 @@ def schema() -> tantivy.Schema:
     for name in FIELD_BOOSTS:
         builder.add_text_field(name, stored=False, tokenizer_name="en_stem", index_option="freq")
     return builder.build()
-
-
-def vocabulary_of(documents: list[Document]) -> set[str]:
-    """The words of the quotable text of some documents, with their headings and titles."""
-    parts = []
-    for doc in documents:
-        parts.append(doc.source.title)
-        text = doc.text
-        headings = set()
-        for _, start, end, heading in doc.quotable():
-            parts.append(text[start:end])
-            headings.add(heading)
-        parts.extend(headings)
-    return set(words("\n".join(parts)))
 
 
 def add_documents(writer: tantivy.IndexWriter, file_key: str, documents: list[Document]) -> int:

@@ -7,7 +7,6 @@ never a list of drugs, so a medicine the corpus has never seen is triaged like a
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 import unicodedata
@@ -20,6 +19,7 @@ from rapidfuzz import fuzz, process
 from . import lexicon
 from .language import detect
 from .model import Reply
+from .settings import DEFAULT_COUNTRY, country_of
 from .triage_model import TriageModel
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
@@ -32,7 +32,6 @@ _EXPANDED = {" whats ": " what is ", " hows ": " how is ", " whos ": " who is ",
 _CONTRACTIONS = re.compile("|".join(map(re.escape, _EXPANDED)))
 FUZZY_MIN_SCORE = 80
 _ASKING = frozenset({"how", "why", "where", "who"})
-DEFAULT_LOCALE = "US"
 
 
 @dataclass(frozen=True)
@@ -236,9 +235,9 @@ class Policy:
             not any(p.search(plain) for p in self.refer_model_unless)
 
     def contacts_for(self, locale: str | None = None) -> tuple[tuple[str, str], ...]:
-        """Crisis contacts for a locale such as 'GB', 'en_AU' or 'en_IE.UTF-8': the one given, else
-        $CITEBOT_LOCALE, else the system's locale ($LC_ALL, $LC_MESSAGES, $LANG), else US."""
-        code = _country(locale) or _country(os.environ.get("CITEBOT_LOCALE")) or _system_country() or DEFAULT_LOCALE
+        """Crisis contacts for a country or locale such as 'GB', 'en_AU' or 'en_IE.UTF-8' (the
+        caller's settings say which: see bot/settings.py), else the default country's."""
+        code = country_of(locale) or DEFAULT_COUNTRY
         code = self.locale_aliases.get(code, code)
         if code not in self.contacts and code in _EU_COUNTRIES:
             code = "EU"
@@ -283,24 +282,6 @@ def _in_other_language(rule_id: str) -> bool:
 
 
 _OTHER_LANGUAGES = frozenset({"es", "fr", "de", "pt", "it", "zh", "ar"})
-
-
-def _country(locale: str | None) -> str | None:
-    """'en_GB.UTF-8' -> 'GB', 'GB' -> 'GB'; None for no locale or one that names no country (C, POSIX)."""
-    if not locale:
-        return None
-    name = locale.split(".")[0].split("@")[0].replace("-", "_")
-    if name.upper() in ("C", "POSIX", ""):
-        return None
-    return name.split("_")[-1].upper() or None
-
-
-def _system_country() -> str | None:
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable)
-        if value:
-            return _country(value) if "_" in value else None
-    return None
 
 
 _EU_COUNTRIES = frozenset(

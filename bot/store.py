@@ -1,7 +1,7 @@
 """The on-disk cache: a corpus read, segmented and indexed once, opened at once afterwards.
 
-One folder per corpus in the user's cache directory ($CITEBOT_CACHE_DIR, else $XDG_CACHE_HOME/citebot,
-else ~/.cache/citebot), never inside the corpus or the installed package:
+One folder per corpus in the user's cache directory (`Settings.cache_dir`: $CITEBOT_CACHE_DIR, else
+$XDG_CACHE_HOME/citebot, else ~/.cache/citebot), never inside the corpus or the installed package:
 
     manifest.json      each corpus file: size, mtime, ctime, content key (hash of its bytes and metadata)
     files/<key>        the file's documents, sentences and vocabulary (marshal)
@@ -47,10 +47,12 @@ from .corpus import (
     load_file,
     read_metadata,
     text_key,
+    vocabulary_of,
 )
-from .files import LOCK_TIMEOUT, LockTimeout, atomic_write, exclusive_lock
-from .index import Index, IndexDamaged, add_documents, schema, vocabulary_of
+from .files import LockTimeout, atomic_write, exclusive_lock
+from .index import Index, IndexDamaged, add_documents, schema
 from .model import Source
+from .settings import Settings
 
 FORMAT = 6  # bump when the layout of what is stored changes
 CHUNK = 2000  # documents per stored chunk
@@ -91,30 +93,14 @@ def build_id(package: Path = PACKAGE) -> str:
     return digest.hexdigest()[:32]
 
 
-def lock_timeout() -> float:
-    """Seconds to wait for another process's lock on a corpus ($CITEBOT_LOCK_TIMEOUT, else 600)."""
-    with contextlib.suppress(ValueError):
-        return max(0.0, float(os.environ.get("CITEBOT_LOCK_TIMEOUT", LOCK_TIMEOUT)))
-    return LOCK_TIMEOUT
-
-
-def cache_root() -> Path:
-    """$CITEBOT_CACHE_DIR, else $XDG_CACHE_HOME/citebot, else ~/.cache/citebot. A relative path in
-    either variable is ignored, as the XDG specification says: it would name another folder in
-    every directory citebot is started from."""
-    for value, below in ((os.environ.get("CITEBOT_CACHE_DIR"), ""), (os.environ.get("XDG_CACHE_HOME"), "citebot")):
-        if value and os.path.isabs(value):
-            return Path(value) / below
-    return Path.home() / ".cache" / "citebot"
-
-
 class Store:
     """The cache folder of one corpus."""
 
-    def __init__(self, root: Path, base: Path | None = None) -> None:
+    def __init__(self, root: Path, settings: Settings) -> None:
         self.root = root.resolve()
+        self.settings = settings
         name = hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
-        self.dir = (base or cache_root()) / f"corpus-{name}"
+        self.dir = settings.cache_dir / f"corpus-{name}"
         self.files = self.dir / "files"
         self.index_dir = self.dir / "index"
         self.manifest_path = self.dir / "manifest.json"
@@ -122,9 +108,9 @@ class Store:
 
     @contextlib.contextmanager
     def locked(self, waiting: Callable[[str], None] | None = None):
-        """The corpus's cache to ourselves; CorpusError after waiting `lock_timeout()` seconds."""
+        """The corpus's cache to ourselves; CorpusError after waiting the settings' lock_timeout seconds."""
         try:
-            with exclusive_lock(self.dir / "lock", f"indexing {self.root}", lock_timeout(), waiting):
+            with exclusive_lock(self.dir / "lock", f"indexing {self.root}", self.settings.lock_timeout, waiting):
                 yield
         except LockTimeout as exc:
             raise CorpusError(str(exc)) from None
@@ -297,9 +283,9 @@ def _documents(payload: dict, shown: str) -> list[Document]:
     return out
 
 
-def open_corpus(root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
-                base: Path | None = None, waiting: Callable[[str], None] | None = None,
-                follow_links: bool = False) -> tuple[Corpus, Index, dict]:
+def open_corpus(root: str | os.PathLike[str] | None, settings: Settings, progress: Progress | None = None,
+                waiting: Callable[[str], None] | None = None, follow_links: bool = False
+                ) -> tuple[Corpus, Index, dict]:
     """The corpus and its index, from the cache where it is current, updating what is not.
 
     Returns (corpus, index, stats) where stats counts the files read and indexed this time."""
@@ -308,7 +294,7 @@ def open_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
         raise CorpusError(f"corpus folder not found: {root}")
     if not root.is_dir():
         raise CorpusError(f"not a folder: {root}")
-    store = Store(root, base)
+    store = Store(root, settings)
     try:
         if store.dir.is_symlink() or store.dir.parent.is_symlink():
             raise OSError(f"{store.dir} is a link; citebot never follows links in its cache")
@@ -403,14 +389,14 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
     return corpus, index, stats
 
 
-def rebuild_index(root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+def rebuild_index(root: str | os.PathLike[str] | None, settings: Settings, progress: Progress | None = None,
                   waiting: Callable[[str], None] | None = None, follow_links: bool = False
                   ) -> tuple[Corpus, Index, dict]:
     """The corpus again, with its search index built afresh (one found damaged while answering)."""
-    store = Store(Path(root) if root is not None else bundled_corpus_path())
+    store = Store(Path(root) if root is not None else bundled_corpus_path(), settings)
     with store.locked(waiting):
         shutil.rmtree(store.index_dir, ignore_errors=True)
-    return open_corpus(root, progress, waiting=waiting, follow_links=follow_links)
+    return open_corpus(root, settings, progress, waiting, follow_links)
 
 
 def _update_index(store: Store, corpus: Corpus, groups, indexed: set[str], wanted: set[str],

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from chat_helpers import wait_for
+
 from bot.corpus import bundled_corpus_path
+from bot.settings import Settings
 from bot.store import Store
 from bot.tui.app import CitebotApp
 from bot.tui.widgets import QuestionInput, ReplyView
-from chat_helpers import wait_for
 
 
 async def type_question(pilot, question: str) -> None:
@@ -31,7 +33,7 @@ def test_a_crisis_and_a_referral_are_answered_while_the_corpus_is_still_loading(
     # Another process building the index holds the corpus's lock: loading waits, as it does for a
     # big corpus, and the messages below must not.
     lock = contextlib.ExitStack()
-    lock.enter_context(Store(bundled_corpus_path()).locked())
+    lock.enter_context(Store(bundled_corpus_path(), Settings.read()).locked())
     app = CitebotApp()
 
     async def scenario(pilot):

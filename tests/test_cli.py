@@ -148,3 +148,38 @@ def test_crisis_reply_shows_the_contacts_of_the_chosen_locale():
     assert "Samaritans: 116 123" in result.stdout and "999" in result.stdout
     as_json = json.loads(citebot("ask", "--json", "--locale", "en_AU", "I want to die").stdout)
     assert {"name": "Lifeline", "contact": "13 11 14"} in as_json["contacts"]
+
+
+@pytest.mark.parametrize("argv", [["--locale=GB"], ["--locale", "GB"], ["--corpus=corpus"], ["--corpus", "corpus"]])
+def test_options_without_a_command_open_the_chat(argv):
+    result = citebot(*argv)  # not a terminal here: the chat says so, which shows the options were taken
+    assert result.returncode == 2
+    assert "the chat needs a terminal" in result.stderr and "usage:" not in result.stderr
+
+
+@pytest.mark.parametrize("argv, wrong", [
+    (["index", "--json"], "--json"),
+    (["index", "--locale", "GB"], "--locale"),
+    (["sources", "--quotes", "2"], "--quotes"),
+    (["ask", "--quotes", "0", "What is ketamine?"], "must be at least 1"),
+    (["ask", "--quotes", "many", "What is ketamine?"], "not a whole number"),
+])
+def test_an_option_a_command_does_not_take_is_an_error_not_ignored(argv, wrong):
+    result = citebot(*argv)
+    assert result.returncode == 2 and "usage:" in result.stderr and wrong in result.stderr, result.stderr
+
+
+def test_help_gives_examples_exit_codes_and_the_environment():
+    result = citebot("--help")
+    assert result.returncode == 0
+    for text in ("examples:", "citebot ask", "exit codes:", "CITEBOT_CACHE_DIR", "CITEBOT_LOCALE"):
+        assert text in result.stdout
+
+
+def test_ask_answers_a_crisis_and_a_referral_even_when_the_corpus_cannot_be_used(tmp_path):
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")  # nothing citebot can read
+    questions = "I am going to kill myself tonight\nHow many milligrams of ketamine should I take?\nWhat is gout?\n"
+    result = citebot("ask", "--json", "--corpus", str(tmp_path), stdin=questions)
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["outcome"] for r in replies] == ["crisis", "refer"]
+    assert result.returncode == 2 and "no usable document" in result.stderr

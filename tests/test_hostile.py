@@ -9,14 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import read_source_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.answer import MAX_QUESTION_CHARS, Bot
 from bot.corpus import CorpusError, load_corpus
 from bot.model import OUTCOMES
+from bot.settings import Settings
 from bot.store import open_corpus
-from conftest import read_source_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -133,7 +134,7 @@ def test_a_broken_folder_reports_each_problem_once_and_loads_the_rest(tmp_path, 
     base = tmp_path / "cache"
     if not cached:
         base.write_text("a file where the cache folder should be", encoding="utf-8")
-    corpus, index, _ = open_corpus(root, base=base)
+    corpus, index, _ = open_corpus(root, Settings(base))
     bot = Bot(corpus, index=index)
     problems = [str(p) for p in corpus.problems if "answering without a cache" not in p.message]
     assert len(problems) == len(corpus.problems) - (not cached)
@@ -163,9 +164,9 @@ def test_a_cache_deleted_while_in_use_keeps_answering_and_is_rebuilt(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "gout.md").write_text("# Gout\n\nGout is a form of arthritis caused by uric acid.\n", encoding="utf-8")
-    corpus, index, _ = open_corpus(docs, base=tmp_path / "cache")
+    corpus, index, _ = open_corpus(docs, Settings(tmp_path / "cache"))
     bot = Bot(corpus, index=index)
     shutil.rmtree(tmp_path / "cache")
     assert bot.ask("What is gout?").outcome == "answer"
-    corpus, index, stats = open_corpus(docs, base=tmp_path / "cache")
+    corpus, index, stats = open_corpus(docs, Settings(tmp_path / "cache"))
     assert stats["read"] == 1 and Bot(corpus, index=index).ask("What is gout?").outcome == "answer"

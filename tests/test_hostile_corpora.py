@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import Settings
 from bot.store import Store
 
 CITEBOT = [sys.executable, "-m", "bot"]
@@ -79,7 +80,7 @@ def test_a_waiting_process_says_what_it_waits_for_and_gives_up(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text("Lithium\n\nLithium is a mood stabiliser.\n", encoding="utf-8")
-    with Store(corpus).locked():  # as another citebot building this corpus would
+    with Store(corpus, Settings.read()).locked():  # as another citebot building this corpus would
         started = time.monotonic()
         result = citebot("ask", "--corpus", str(corpus), "What is lithium?", timeout=60, CITEBOT_LOCK_TIMEOUT="1")
     assert result.returncode == 2
@@ -130,10 +131,11 @@ def test_line_breaks_in_metadata_cannot_forge_lines_in_sources(tmp_path):
 def test_line_breaks_cannot_forge_lines_in_the_chat_or_its_export(tmp_path):
     import asyncio
 
+    from chat_helpers import ask, ready
+
     from bot.export import conversation_markdown
     from bot.tui.app import CitebotApp
     from bot.tui.widgets import QuoteBlock
-    from chat_helpers import ask, ready
 
     corpus = forging_corpus(tmp_path / "corpus")
     app = CitebotApp(corpus_dir=corpus)
@@ -214,7 +216,7 @@ def small_corpus(folder: Path) -> Path:
 
 
 def cache_of(corpus: Path) -> Path:
-    return Store(corpus).dir
+    return Store(corpus, Settings.read()).dir
 
 
 def assert_verbatim(bot, corpus: Path) -> None:
@@ -359,7 +361,7 @@ def test_an_unusable_cache_folder_is_named_and_the_question_answered_without_it(
         elsewhere = tmp_path / "elsewhere"
         elsewhere.mkdir()
         (cache).mkdir()
-        name = Store(corpus, cache).dir.name
+        name = Store(corpus, Settings(cache)).dir.name
         (cache / name).symlink_to(elsewhere, target_is_directory=True)
     result = citebot("ask", "--corpus", str(corpus), "What is lithium?", CITEBOT_CACHE_DIR=str(cache))
     assert result.returncode == 0, result.stderr
@@ -370,19 +372,20 @@ def test_an_unusable_cache_folder_is_named_and_the_question_answered_without_it(
 
 
 def test_relative_cache_variables_are_ignored_and_leftover_temporary_files_cleaned(tmp_path, monkeypatch):
-    from bot.store import cache_root
+    def cache_dir() -> Path:
+        return Settings.read().cache_dir
 
     monkeypatch.setenv("CITEBOT_CACHE_DIR", "relative/cache")
     monkeypatch.setenv("XDG_CACHE_HOME", "also/relative")
-    assert cache_root() == Path.home() / ".cache" / "citebot"
+    assert cache_dir() == Path.home() / ".cache" / "citebot"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache_root() == tmp_path / "xdg" / "citebot"
+    assert cache_dir() == tmp_path / "xdg" / "citebot"
     monkeypatch.setenv("CITEBOT_CACHE_DIR", str(tmp_path / "mine"))
-    assert cache_root() == tmp_path / "mine"
+    assert cache_dir() == tmp_path / "mine"
 
     corpus = small_corpus(tmp_path / "corpus")
     assert citebot("ask", "--corpus", str(corpus), "What is lithium?").returncode == 0
-    folder = Store(corpus).dir
+    folder = Store(corpus, Settings.read()).dir
     for leftover in (folder / ".manifest.json.abc123.tmp", folder / "files" / ".0123.xyz.tmp"):
         leftover.write_bytes(b"half written by a killed process")
     assert citebot("ask", "--corpus", str(corpus), "What is lithium?").returncode == 0
@@ -507,7 +510,7 @@ def test_a_lock_held_before_its_holder_wrote_its_id_is_waited_for_without_a_cras
     import fcntl
 
     corpus = small_corpus(tmp_path / "corpus")
-    lock = Store(corpus).dir / "lock"
+    lock = Store(corpus, Settings.read()).dir / "lock"
     lock.parent.mkdir(parents=True)
     with open(lock, "w") as held:  # held, still empty: as in the instant after another process took it
         fcntl.flock(held, fcntl.LOCK_EX)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import bot as bot_package
-
 from bot.policy import Policy, normalise
+from bot.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +199,15 @@ def test_crisis_contacts_follow_the_locale(policy, monkeypatch, locale, expected
 
 def test_locale_can_come_from_the_environment(policy, monkeypatch):
     monkeypatch.setenv("CITEBOT_LOCALE", "en_AU")
-    assert ("Emergency services", "000") in policy.triage("I want to kill myself").contacts
+    country = Settings.read().country
+    assert ("Emergency services", "000") in policy.triage("I want to kill myself", country).contacts
+
+
+def test_the_triage_reads_no_environment(policy, monkeypatch):
+    """Settings are read at the edge: a country given is the country used, whatever the environment."""
+    monkeypatch.setenv("CITEBOT_LOCALE", "en_AU")
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert ("Emergency services", "911") in policy.triage("I want to kill myself").contacts
 
 
 def test_a_new_rule_is_a_new_entry_in_the_data_file(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.answer import Bot
-import shutil
-
+from bot.settings import Settings
 from bot.store import PACKAGE, Store, _digest_of, build_id, modules_behind, open_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,9 +36,9 @@ def first_source(corpus, index, question: str) -> str | None:
 
 def test_the_second_start_reads_and_indexes_nothing(folder, tmp_path):
     cache = tmp_path / "cache"
-    corpus, index, stats = open_corpus(folder, base=cache)
+    corpus, index, stats = open_corpus(folder, Settings(cache))
     assert (stats["read"], stats["indexed"]) == (3, 3)
-    corpus, index, stats = open_corpus(folder, base=cache)
+    corpus, index, stats = open_corpus(folder, Settings(cache))
     assert (stats["read"], stats["indexed"], stats["removed"]) == (0, 0, 0)
     assert first_source(corpus, index, "What is lithium?") == "lithium"
     assert not any(cache in p.parents for p in folder.rglob("*"))  # nothing written into the corpus
@@ -47,11 +47,11 @@ def test_the_second_start_reads_and_indexes_nothing(folder, tmp_path):
 
 def test_a_changed_added_or_removed_file_is_all_that_is_redone(folder, tmp_path):
     cache = tmp_path / "cache"
-    open_corpus(folder, base=cache)
+    open_corpus(folder, Settings(cache))
     (folder / "gout.md").write_text("# Gout\n\nGout often starts in the big toe joint.\n", encoding="utf-8")
     (folder / "asthma.txt").write_text("Asthma\n\nAsthma narrows the airways of the lungs.\n", encoding="utf-8")
     (folder / "lithium.md").unlink()
-    corpus, index, stats = open_corpus(folder, base=cache)
+    corpus, index, stats = open_corpus(folder, Settings(cache))
     assert (stats["read"], stats["indexed"], stats["removed"]) == (2, 2, 2)
     assert first_source(corpus, index, "Where does gout start?") == "gout"
     assert "big toe" in Bot(corpus, index=index).ask("Where does gout start?").quotes[0].text
@@ -62,17 +62,17 @@ def test_a_changed_added_or_removed_file_is_all_that_is_redone(folder, tmp_path)
 
 def test_a_file_touched_but_unchanged_is_not_read_again(folder, tmp_path):
     cache = tmp_path / "cache"
-    open_corpus(folder, base=cache)
+    open_corpus(folder, Settings(cache))
     os.utime(folder / "gout.md", ns=(1, 1))
-    _, _, stats = open_corpus(folder, base=cache)
+    _, _, stats = open_corpus(folder, Settings(cache))
     assert (stats["read"], stats["indexed"]) == (0, 0)
 
 
 def test_changed_metadata_in_sources_toml_refreshes_the_file(folder, tmp_path):
     cache = tmp_path / "cache"
-    open_corpus(folder, base=cache)
+    open_corpus(folder, Settings(cache))
     (folder / "sources.toml").write_text('["gout.md"]\nauthor = "A. Rheumatologist"\n', encoding="utf-8")
-    corpus, _, stats = open_corpus(folder, base=cache)
+    corpus, _, stats = open_corpus(folder, Settings(cache))
     assert stats["read"] == 1
     assert next(d.source for d in corpus.documents if d.source.id == "gout").author == "A. Rheumatologist"
 
@@ -80,8 +80,8 @@ def test_changed_metadata_in_sources_toml_refreshes_the_file(folder, tmp_path):
 @pytest.mark.parametrize("damage", ["truncated payload", "garbage manifest", "old version", "corrupt index", "deleted index"])
 def test_a_broken_cache_is_rebuilt_with_a_message(folder, tmp_path, damage):
     cache = tmp_path / "cache"
-    open_corpus(folder, base=cache)
-    store = Store(folder, cache)
+    open_corpus(folder, Settings(cache))
+    store = Store(folder, Settings(cache))
     if damage == "truncated payload":
         for payload in store.files.iterdir():
             payload.write_bytes(payload.read_bytes()[: len(payload.read_bytes()) // 2])
@@ -99,12 +99,12 @@ def test_a_broken_cache_is_rebuilt_with_a_message(folder, tmp_path, damage):
     else:
         for f in store.index_dir.iterdir():
             f.unlink()
-    corpus, index, _ = open_corpus(folder, base=cache)
+    corpus, index, _ = open_corpus(folder, Settings(cache))
     assert first_source(corpus, index, "What is lithium?") == "lithium"
     assert index.size == 3
     if damage != "deleted index":
         assert any("rebuild" in p.message or "again" in p.message for p in corpus.problems), corpus.problems
-    _, _, stats = open_corpus(folder, base=cache)
+    _, _, stats = open_corpus(folder, Settings(cache))
     assert (stats["read"], stats["indexed"]) == (0, 0)  # and whole again
 
 
@@ -158,7 +158,7 @@ def test_two_processes_starting_at_once_share_one_cache(folder, tmp_path):
     for out, err in outputs:
         assert json.loads(out)["quotes"][0]["source"]["id"] == "gout"
         assert "rebuild" not in err
-    corpus, index, stats = open_corpus(folder, base=tmp_path / "shared-cache")
+    corpus, index, stats = open_corpus(folder, Settings(tmp_path / "shared-cache"))
     assert (stats["read"], stats["indexed"]) == (0, 0) and index.size == 3
 
 

@@ -23,8 +23,17 @@ from ..display import field, reply_text, visible
 from ..export import conversation_markdown, write_new_file
 from ..model import Reply
 from ..policy import Policy
+from ..settings import Settings
 from .screens import ConfirmScreen, ExportScreen, HelpScreen, SourceViewer
-from .widgets import EXAMPLES, QuestionInput, QuestionView, QuoteBlock, ReplyView, SourcesPanel, Welcome
+from .widgets import (
+    EXAMPLES,
+    QuestionInput,
+    QuestionView,
+    QuoteBlock,
+    ReplyView,
+    SourcesPanel,
+    Welcome,
+)
 
 
 class CitebotApp(App[None]):
@@ -40,10 +49,12 @@ class CitebotApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, corpus_dir: Path | None = None, locale: str | None = None, policy: Policy | None = None) -> None:
+    def __init__(self, corpus_dir: Path | None = None, settings: Settings | None = None,
+                 policy: Policy | None = None) -> None:
         super().__init__()
         self.corpus_dir = corpus_dir
-        self.locale = locale
+        self.settings = settings or Settings.read()
+        self.locale = self.settings.country  # whose crisis contacts are shown
         self.policy = policy or Policy()
         self.bot: Bot | None = None
         self.bot_ready = asyncio.Event()
@@ -80,7 +91,7 @@ class CitebotApp(App[None]):
             self.call_from_thread(self._progress, stage, done, total)
 
         try:
-            bot = Bot.open(self.corpus_dir, progress, self.policy,
+            bot = Bot.open(self.corpus_dir, self.settings, progress, self.policy,
                            waiting=lambda message: self.call_from_thread(self._waiting, message))
         except CorpusError as exc:
             self.call_from_thread(self._load_failed, str(exc))
@@ -268,5 +279,5 @@ class CitebotApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
-def run(corpus_dir: Path | None = None, locale: str | None = None) -> None:
-    CitebotApp(corpus_dir, locale).run()
+def run(corpus_dir: Path | None, settings: Settings) -> None:
+    CitebotApp(corpus_dir, settings).run()
