@@ -93,8 +93,7 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
             print(json_line(src.to_dict()))
             continue
         print(f"{field(src.id)}: {field(src.title)}")
-        for label, value in (("author", src.author), ("publisher", src.publisher), ("date", src.date),
-                             ("url", src.url), ("kind", src.kind), ("disclosure", src.disclosure), ("file", src.path)):
+        for label, value in src.details():
             print(f"    {label}: {field(value) if value else 'unknown'}")
     return 0
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from .files import detach_worker
-from .model import Source
+from .model import METADATA, Source
 from .segment import REASONS, Heading, Sentence, segment
 from .text import words
 
@@ -30,7 +30,7 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 READABLE_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
 METADATA_FILE = "sources.toml"
-META_FIELDS = ("id", "title", "author", "publisher", "date", "url", "kind", "disclosure")
+META_FIELDS = METADATA  # what a sources.toml table, front matter or a JSONL record may state
 _FRONT_MATTER_KEY = re.compile(r"[A-Za-z_][\w-]*")
 
 
@@ -461,17 +461,7 @@ def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[b
 
 
 def _source(source_id: str, title: str, meta: dict[str, str], shown: str) -> Source:
-    return Source(
-        id=source_id,
-        title=title,
-        path=shown,
-        author=meta.get("author"),
-        publisher=meta.get("publisher"),
-        date=meta.get("date"),
-        url=meta.get("url"),
-        kind=meta.get("kind"),
-        disclosure=meta.get("disclosure"),
-    )
+    return Source.from_metadata(shown, meta | {"id": source_id, "title": title})
 
 
 def _document(source_id: str, title: str, meta: dict[str, str], shown: str, text: str, visible: str) -> Document:

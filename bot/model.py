@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
 Outcome = Literal["answer", "no_answer", "refer", "crisis"]
@@ -31,17 +31,25 @@ class Source:
     disclosure: str | None = None
 
     def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "author": self.author,
-            "publisher": self.publisher,
-            "date": self.date,
-            "url": self.url,
-            "kind": self.kind,
-            "disclosure": self.disclosure,
-            "path": self.path,
-        }
+        return asdict(self)
+
+    @classmethod
+    def from_metadata(cls, path: str, metadata: dict[str, str | None]) -> Source:
+        """A source from its stated metadata (the fields of METADATA) and the file it is in."""
+        return cls(path=path, **{name: metadata.get(name) for name in METADATA})
+
+    def metadata(self) -> tuple[str | None, ...]:
+        """The stated metadata, in METADATA's order (what the cache stores)."""
+        return tuple(getattr(self, name) for name in METADATA)
+
+    def details(self) -> list[tuple[str, str | None]]:
+        """Every field after the title, labelled, as the source listings show them: author,
+        publisher, date, url, kind, disclosure, then the file."""
+        return [(name, getattr(self, name)) for name in METADATA if name not in ("id", "title")] + [("file", self.path)]
+
+
+# The fields a corpus's metadata may state: every field of Source but the file it was read from.
+METADATA: tuple[str, ...] = tuple(f.name for f in fields(Source) if f.name != "path")
 
 
 @dataclass(frozen=True)

@@ -51,10 +51,10 @@ from .corpus import (
 )
 from .files import LockTimeout, atomic_write, exclusive_lock
 from .index import Index, IndexDamaged, add_documents, schema
-from .model import Source
+from .model import METADATA, Source
 from .settings import Settings
 
-FORMAT = 6  # bump when the layout of what is stored changes
+FORMAT = 7  # bump when the layout of what is stored changes
 CHUNK = 2000  # documents per stored chunk
 _RELATIVE_IMPORT = re.compile(r"^[ \t]*from \.(\w*) import \(?([\w, \t]+)", re.MULTILINE)
 
@@ -223,7 +223,8 @@ def _check_payload(payload: dict) -> None:
             or len(payload["text_keys"]) != len(docs):
         raise ValueError("unexpected structure")
     for doc in docs:
-        if not isinstance(doc, tuple) or len(doc) != 12 or not isinstance(doc[8], str) or not isinstance(doc[9], bytes):
+        if not isinstance(doc, tuple) or len(doc) != 5 or not isinstance(doc[0], tuple) or len(doc[0]) != len(METADATA) \
+                or not isinstance(doc[1], str) or not isinstance(doc[2], bytes):
             raise ValueError("unexpected structure")
 
 
@@ -264,8 +265,7 @@ def _payload(documents: list[Document], problems: list[Problem], vocabulary: set
     for doc in documents:
         src = doc.source
         packed, names, heading_rows = doc.packed()
-        docs.append((src.id, src.title, src.author, src.publisher, src.date, src.url, src.kind, src.disclosure,
-                     doc.text, packed, names, heading_rows))
+        docs.append((src.metadata(), doc.text, packed, names, heading_rows))
     return {
         "build": build_id(),
         "docs": docs,
@@ -277,8 +277,8 @@ def _payload(documents: list[Document], problems: list[Problem], vocabulary: set
 
 def _documents(payload: dict, shown: str) -> list[Document]:
     out = []
-    for sid, title, author, publisher, date, url, kind, disclosure, text, packed, names, heading_rows in payload["docs"]:
-        source = Source(sid, title, shown, author, publisher, date, url, kind, disclosure)
+    for metadata, text, packed, names, heading_rows in payload["docs"]:
+        source = Source.from_metadata(shown, dict(zip(METADATA, metadata)))
         out.append(Document(source, text, packed=packed, names=names, heading_rows=heading_rows))
     return out
 

@@ -172,3 +172,26 @@ def test_citebot_index_prints_counts_and_plain_progress(folder, tmp_path):
     assert "indexing" in first.stderr and "\r" not in first.stderr  # plain lines: not a terminal
     second = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
     assert "0 of 3 files read, 0 indexed" in second.stdout
+
+
+def test_every_field_of_a_source_survives_the_cache(tmp_path):
+    """Source's fields are listed once, in the dataclass: what the cache stores and what --json
+    prints follow from it, so a new field cannot be dropped by one of them."""
+    from dataclasses import fields
+
+    from bot.model import METADATA, Source
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "gout.md").write_text("# Gout\n\nGout is a form of arthritis caused by uric acid crystals.\n", encoding="utf-8")
+    stated = {name: f"stated {name}" for name in METADATA if name != "id"}
+    table = "".join(f'{name} = "{value}"\n' for name, value in stated.items())
+    (docs / "sources.toml").write_text(f'["gout.md"]\n{table}', encoding="utf-8")
+    cold, _, _ = open_corpus(docs, Settings(tmp_path / "cache"))
+    warm, _, stats = open_corpus(docs, Settings(tmp_path / "cache"))
+    assert stats["read"] == 0
+    assert warm.documents[0].source == cold.documents[0].source
+    source = warm.documents[0].source
+    assert all(getattr(source, name) == value for name, value in stated.items())
+    assert set(source.to_dict()) == {f.name for f in fields(Source)}
+    assert [label for label, _ in source.details()] == [n for n in METADATA if n not in ("id", "title")] + ["file"]

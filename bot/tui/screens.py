@@ -41,9 +41,8 @@ class SourceViewer(Screen):
         src = self.document.source
         meta = Text()
         meta.append(field(src.title) + "\n", style="bold")
-        for label, value in (("author", src.author), ("publisher", src.publisher), ("date", src.date),
-                             ("kind", src.kind), ("discloses", src.disclosure), ("url", src.url)):
-            if value:
+        for label, value in src.details():
+            if value and label != "file":  # the file is shown below, with the quote's lines
                 meta.append(f"{label}: ", style="bold")
                 meta.append(field(value) + "\n")
         meta.append("file: ", style="bold")
