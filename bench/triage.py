@@ -16,7 +16,8 @@ the product applies them. For each source and each language:
 
 Rows marked `dup_of` (a near copy of a row of an earlier file) are not scored. `--approach words`
 scores the second approach tried: the same models with word features only (no character n-grams).
-Nothing is written anywhere unless --out is given.
+`--only SOURCE` scores some sources alone. Figures are printed, never written anywhere; keep a run
+with a redirect (bench/results/ is ignored by git).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
 import train_triage as T  # noqa: E402
+
 from bot.policy import Policy  # noqa: E402
 from bot.triage_model import MAX_CHARS, Scores  # noqa: E402
 

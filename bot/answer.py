@@ -85,7 +85,8 @@ class Bot:
         self.policy = policy or Policy()
         self.index = index or Index(self.corpus, progress)
         self.question_types = QuestionTypes()
-        self._repair = None  # set by Bot.open: rebuilds a search index found damaged while answering
+        # Set by Bot.open: rebuilds a search index found damaged while answering.
+        self._repair: Callable[[], tuple[Corpus, Index, dict]] | None = None
 
     @classmethod
     def open(cls, root=None, settings: Settings | None = None, progress: Progress | None = None,
@@ -176,7 +177,7 @@ class Bot:
         """The engine's hits, plus every quotable sentence of the sources whose title the question
         names: "This condition occurs in 1 in 20,000 newborns" answers without naming it."""
         seen = {(h.doc, h.sentence) for h in hits}
-        extra = []
+        extra: list[Hit] = []
         for d in dict.fromkeys(h.doc for h in hits):
             if len(extra) >= NAMED_SOURCE_SENTENCES or not title_named(self.corpus.documents[d], asked):
                 continue

@@ -14,8 +14,10 @@ A question-test file is TOML, one `[[case]]` table per case:
     not_contains = ["Visit HealoVerse"]  # text no quote may contain
     rule = "dosing"                      # refer/crisis: the rule, or its family ("treatment")
 
-`run_file` runs every case through the real pipeline; a file that cannot be used raises
-`CaseFileError` naming the file and line.
+`load_file` reads a file (a file that cannot be used raises `CaseFileError` naming the file and
+line); `Runner.run` asks every case through the real pipeline, the corpus opened through its cache as
+the command line opens it, and `judge` says whether the reply is what the case expects. `citebot
+check` and the pytest plugin (bot/pytest_plugin.py) both use them.
 """
 
 from __future__ import annotations

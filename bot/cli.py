@@ -12,8 +12,10 @@ from typing import TextIO
 
 from . import __version__
 from .answer import Bot, screen
+from .check import CaseFileError, Runner, describe, find_files, junit_xml, load_file, result_dict
 from .corpus import Corpus, CorpusError
 from .display import field, json_line, reply_text, visible
+from .index import Index
 from .policy import Policy
 from .settings import Settings
 from .store import open_corpus
@@ -115,16 +117,6 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
-    from .check import (
-        CaseFileError,
-        Runner,
-        describe,
-        find_files,
-        junit_xml,
-        load_file,
-        result_dict,
-    )
-
     started = time.perf_counter()
     files = find_files([Path(p) for p in args.paths])
     if not files:
@@ -164,16 +156,14 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         print("citebot: the chat needs a terminal; for scripts use `citebot ask`", file=sys.stderr)
         return 2
-    from .tui.app import (
-        run,  # Textual takes a tenth of a second to import: only the chat pays for it
-    )
+    from .tui.app import run  # Textual takes a tenth of a second to import: only the chat pays for it
 
     run(corpus, settings)
     return 0
 
 
 def _open(args: argparse.Namespace, settings: Settings, progress: Progress | None = None
-          ) -> tuple[Corpus, object, dict] | None:
+          ) -> tuple[Corpus, Index, dict] | None:
     """The corpus through its cache, its problems reported; None (reported) when it cannot be used."""
     try:
         corpus, index, stats = open_corpus(args.corpus, settings, progress, _tell, args.follow_links)

@@ -17,9 +17,9 @@ import stat
 import tomllib
 import zlib
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 from .files import detach_worker
 from .model import METADATA, Source

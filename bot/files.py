@@ -16,7 +16,7 @@ from .settings import LOCK_TIMEOUT  # seconds a process waits for another one's 
 try:
     import fcntl
 except ImportError:  # no POSIX locks (Windows): rely on atomic renames alone
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 
 def atomic_write(path: Path, data: bytes | Iterable[bytes], overwrite: bool = True) -> None:
@@ -119,7 +119,7 @@ def detach_worker() -> None:
             os.close(fd)
     _HELD.clear()
     with contextlib.suppress(Exception):
-        import ctypes
+        import ctypes  # in a worker only, and absent from some Python builds: hence here, guarded
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
     import multiprocessing  # here, in a worker only: not worth loading at every start

@@ -8,8 +8,8 @@ corpus needs it.
 
 from __future__ import annotations
 
-from functools import lru_cache
 import importlib.util
+from functools import lru_cache
 from pathlib import Path
 
 DICTIONARY = "frequency_dictionary_en_82_765.txt"
@@ -17,7 +17,10 @@ DICTIONARY = "frequency_dictionary_en_82_765.txt"
 
 @lru_cache(maxsize=1)
 def _words_by_frequency() -> tuple[str, ...]:
-    package = Path(importlib.util.find_spec("symspellpy").origin).parent  # found, not imported
+    spec = importlib.util.find_spec("symspellpy")  # found, not imported
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("symspellpy, whose English word list citebot reads, is not installed")
+    package = Path(spec.origin).parent
     text = (package / DICTIONARY).read_text(encoding="utf-8")
     return tuple(text.split()[::2])  # "word count" lines, most frequent first: every other token is a word
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Literal
 
@@ -34,9 +35,10 @@ class Source:
         return asdict(self)
 
     @classmethod
-    def from_metadata(cls, path: str, metadata: dict[str, str | None]) -> Source:
+    def from_metadata(cls, path: str, metadata: Mapping[str, str | None]) -> Source:
         """A source from its stated metadata (the fields of METADATA) and the file it is in."""
-        return cls(path=path, **{name: metadata.get(name) for name in METADATA})
+        stated = {name: metadata.get(name) for name in METADATA}
+        return cls(path=path, id=stated.pop("id") or "", title=stated.pop("title") or "", **stated)
 
     def metadata(self) -> tuple[str | None, ...]:
         """The stated metadata, in METADATA's order (what the cache stores)."""

@@ -166,7 +166,9 @@ class Policy:
         to; a listed substance, or a word no English dictionary knows (most often a medicine's
         name), is a substance."""
         substances = set(self.words.get("substances", ()))
-        plain, marked, numbers = [], [], {}
+        plain: list[str] = []
+        marked: list[str] = []
+        numbers: dict[str, int] = {}
 
         def substance(name: str) -> str:
             return f"{name}·s{numbers.setdefault(name, len(numbers) + 1)}"
@@ -195,7 +197,7 @@ class Policy:
 
     def _retyped(self, tokens: list[str]) -> list[str]:
         """A "dose" right after how, why, where or who is read as the "does" it was meant to be."""
-        out = []
+        out: list[str] = []
         for token in tokens:
             out.append("does" if token == "dose" and out and out[-1] in _ASKING else token)
         return out

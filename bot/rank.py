@@ -102,7 +102,7 @@ def score_candidates(hits, documents: list[Document], weights: dict[str, float],
     if not hits:
         return []
     total = sum(weights.values()) or 1.0
-    rarest = max(weights, key=weights.get)
+    rarest = max(weights, key=lambda term: weights[term])
     asked = set(weights)
     top = max(h.score for h in hits) or 1.0
     floor = min((h.score for h in hits if h.score > 0), default=0.0)

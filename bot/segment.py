@@ -7,6 +7,7 @@ be quoted, why (bylines, site chrome, ads, calls to action, ...: see `boilerplat
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -221,8 +222,7 @@ def segment(text: str, title: str = "", author: str | None = None) -> Segmented:
             heading = htext
             prev = None
             continue
-        adjacent = prev is not None and line.number == prev.number + 1
-        if not adjacent or _starts_new_block(prev, line) or reason != reason_of_block:
+        if prev is None or line.number != prev.number + 1 or _starts_new_block(prev, line) or reason != reason_of_block:
             flush(reason_of_block)
         block_lines.append(line)
         reason_of_block = reason
@@ -262,8 +262,6 @@ def _mark_repeats(text: str, sentences: list[Sentence]) -> list[Sentence]:
 
 def _line_index(text: str):
     """A function from offset to 1-based line number."""
-    import bisect
-
     breaks = [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
 
     def line_no(offset: int) -> int:

@@ -87,7 +87,7 @@ def build_id(package: Path = PACKAGE) -> str:
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
     # The index engine's version (with its index format) and the stemmer's, as the libraries report
     # them (importlib.metadata would add a tenth of a second to every start).
-    digest.update(f"{tantivy.__version__}\0{Stemmer.version()}\0".encode())
+    digest.update(f"{getattr(tantivy, '__version__', '')}\0{Stemmer.version()}\0".encode())
     for path in modules_behind(package):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]

@@ -8,6 +8,7 @@ import pytest
 
 from bot.answer import Bot
 from bot.model import OUTCOMES
+
 from conftest import read_source_text
 
 

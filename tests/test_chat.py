@@ -9,6 +9,7 @@ from textual.widgets import OptionList, Static
 
 from bot.tui.screens import ConfirmScreen, ExportScreen, HelpScreen, SourceViewer
 from bot.tui.widgets import QuestionInput, QuoteBlock, ReplyView, SourcesPanel
+
 from chat_helpers import ask, drive, wait_for
 
 

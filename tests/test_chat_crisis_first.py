@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from chat_helpers import wait_for
-
 from bot.corpus import bundled_corpus_path
 from bot.settings import Settings
 from bot.store import Store
 from bot.tui.app import CitebotApp
 from bot.tui.widgets import QuestionInput, ReplyView
+
+from chat_helpers import wait_for
 
 
 async def type_question(pilot, question: str) -> None:

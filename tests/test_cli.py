@@ -69,7 +69,8 @@ def test_ask_prints_numbered_quotes_with_their_origin():
     assert result.returncode == 0
     first = next(line for line in result.stdout.splitlines() if line.startswith("[1] "))
     assert "brain-derived neurotrophic factor (BDNF)" in first
-    assert "— The Expanding Role of Ketamine in Psychiatry · Lauro Amezcua-Patino, MD. FAPA · corpus/expanding-role-of-ketamine.txt:22" in first
+    assert ("— The Expanding Role of Ketamine in Psychiatry · Lauro Amezcua-Patino, MD. FAPA · "
+            "corpus/expanding-role-of-ketamine.txt:22") in first
     assert "blog post" in result.stdout
 
 

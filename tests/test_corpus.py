@@ -90,7 +90,7 @@ def test_sentence_splitting_keeps_abbreviations_and_initials_whole():
 
 
 def test_crlf_files_keep_exact_offsets_and_lines(tmp_path):
-    (tmp_path / "crlf.txt").write_bytes("Title here\r\n\r\nFirst sentence is here. Second one\r\nwraps onto a line.\r\n".encode())
+    (tmp_path / "crlf.txt").write_bytes(b"Title here\r\n\r\nFirst sentence is here. Second one\r\nwraps onto a line.\r\n")
     doc = load_corpus(tmp_path).documents[0]
     s = doc.sentences[-1]
     assert doc.text[s.start : s.end] == "Second one\r\nwraps onto a line."
@@ -98,7 +98,8 @@ def test_crlf_files_keep_exact_offsets_and_lines(tmp_path):
 
 
 def test_front_matter_gives_metadata_and_keeps_offsets(tmp_path):
-    body = "---\ntitle: Lithium notes\nauthor: \"A. Writer\"\ndate: 2023-01-02\nurl: https://example.org/x\n---\n# Lithium\n\nLithium is a mood stabiliser used since 1949.\n"
+    body = ("---\ntitle: Lithium notes\nauthor: \"A. Writer\"\ndate: 2023-01-02\nurl: https://example.org/x\n---\n"
+            "# Lithium\n\nLithium is a mood stabiliser used since 1949.\n")
     (tmp_path / "notes.md").write_text(body, encoding="utf-8")
     doc = load_corpus(tmp_path).documents[0]
     assert (doc.source.title, doc.source.author, doc.source.date, doc.source.url) == (

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import read_source_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +17,8 @@ from bot.corpus import CorpusError, load_corpus
 from bot.model import OUTCOMES
 from bot.settings import Settings
 from bot.store import open_corpus
+
+from conftest import read_source_text
 
 ROOT = Path(__file__).resolve().parents[1]
 

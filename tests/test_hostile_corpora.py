@@ -131,11 +131,11 @@ def test_line_breaks_in_metadata_cannot_forge_lines_in_sources(tmp_path):
 def test_line_breaks_cannot_forge_lines_in_the_chat_or_its_export(tmp_path):
     import asyncio
 
-    from chat_helpers import ask, ready
-
     from bot.export import conversation_markdown
     from bot.tui.app import CitebotApp
     from bot.tui.widgets import QuoteBlock
+
+    from chat_helpers import ask, ready
 
     corpus = forging_corpus(tmp_path / "corpus")
     app = CitebotApp(corpus_dir=corpus)
@@ -487,7 +487,7 @@ def test_limits_bound_a_decompression_bomb_long_lines_long_titles_and_long_quote
         fh.write("0" * 3_000_000 + "\n")  # one line far past the bound
         fh.write(json.dumps({"id": "after", "text": "Valproate is an anticonvulsant."}) + "\n")
         for i in range(200):
-            fh.write(json.dumps({"id": f"pad{i}", "text": "Padding sentence number %d here." % i}) + "\n" * 50)
+            fh.write(json.dumps({"id": f"pad{i}", "text": f"Padding sentence number {i} here."}) + "\n" * 50)
     (folder / "wall.txt").write_text("Wall\n\n" + "lithium and more words " * 400 + "\n", encoding="utf-8")
     bot = Bot.open(folder)
     corpus = bot.corpus

@@ -11,12 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_chat import export_to, plain
 
 from bot.display import provenance
 from bot.export import escape
 from bot.tui.widgets import QuoteBlock
+
 from chat_helpers import ask, drive, wait_for
-from test_chat import export_to, plain
 
 ROOT = Path(__file__).resolve().parents[1]
 SAME = "Lithium levels are checked with a blood test every few months."

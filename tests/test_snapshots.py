@@ -7,6 +7,7 @@ import pytest
 from bot.tui.app import CitebotApp
 from bot.tui.screens import HelpScreen, SourceViewer
 from bot.tui.widgets import QuoteBlock
+
 from chat_helpers import ask, ready, wait_for
 
 SIZES = [(80, 24), (120, 40)]

@@ -126,6 +126,7 @@ class CitebotApp(App[None]):
         await self.bot_ready.wait()
         while True:
             question, view = await self._questions.get()
+            assert self.bot is not None  # set before bot_ready
             reply = await asyncio.to_thread(self.bot.ask, question, 3, self.locale)
             view.show(reply)
             self._answered(question, view, reply)
@@ -173,8 +174,9 @@ class CitebotApp(App[None]):
         if not question.strip():
             self.notify("Type a question first.", markup=False)
             return
-        event.input.remember(question)
-        event.input.value = ""
+        box = self.query_one("#question", QuestionInput)
+        box.remember(question)
+        box.value = ""
         self.ask(question)
 
     @on(Welcome.ExampleChosen)
@@ -203,6 +205,8 @@ class CitebotApp(App[None]):
         self.open_source(event.quote)
 
     def open_source(self, quote) -> None:
+        if self.bot is None:
+            return
         document = next((d for d in self.bot.corpus.documents if d.source.id == quote.source.id), None)
         if document is not None:
             self.push_screen(SourceViewer(document, quote))
@@ -210,7 +214,7 @@ class CitebotApp(App[None]):
     # -- actions and commands ----------------------------------------------------------------------
 
     def action_help(self) -> None:
-        rows = [(b.key_display or b.key, b.description, b.id or "") for b in self.BINDINGS]
+        rows = [(b.key_display or b.key, b.description, b.id or "") for b in self.BINDINGS if isinstance(b, Binding)]
         for widget in (QuestionInput, QuoteBlock, SourceViewer, HelpScreen):
             rows += [(b.key, b.description, b.id or "") for b in widget.BINDINGS if isinstance(b, Binding)]
         rows.append(("ctrl+p", "Command palette", "command_palette"))

@@ -136,7 +136,7 @@ class ReplyView(Vertical, can_focus=True):
 
     @dataclass
     class Selected(Message):
-        view: "ReplyView"
+        view: ReplyView
 
     def __init__(self, question: str, reply: Reply | None = None) -> None:
         super().__init__(classes="reply pending" if reply is None else f"reply {reply.outcome.replace('_', '-')}")
