@@ -242,12 +242,39 @@ def test_new_conversation_clears_the_turns():
     drive(scenario)
 
 
-def test_command_palette_offers_the_commands():
+def test_command_palette_commands_do_what_they_say():
     async def scenario(pilot):
-        titles = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
-        for wanted in ("New conversation", "Export conversation to Markdown", "Copy selected reply",
-                       "Toggle sources panel", "Switch theme"):
-            assert wanted in titles
+        app = pilot.app
+        commands = {c.title: c.callback for c in app.get_system_commands(app.screen)}
+        await ask(pilot, "What is BDNF?")
+        app.query(ReplyView).last().focus()
+        await pilot.pause()
+
+        commands["Copy selected reply"]()
+        assert app.clipboard.startswith("Q: What is BDNF?") and "[1] " in app.clipboard
+        panel = app.query_one(SourcesPanel)
+        shown = panel.display
+        commands["Toggle sources panel"]()
+        assert panel.display is not shown
+        commands["Toggle sources panel"]()
+        assert panel.display is shown
+        commands["Export conversation to Markdown"]()
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ExportScreen))
+        commands["Help"]()
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+        theme = app.theme
+        commands["Switch theme"]()
+        await pilot.pause()
+        assert app.theme != theme or app.screen is not app.screen_stack[0]  # changed, or the theme picker is open
+        while len(app.screen_stack) > 1:
+            await pilot.press("escape")
+            await pilot.pause()
+        commands["New conversation"]()
+        await wait_for(pilot, lambda: not app.turns and not app.query(ReplyView))
 
     drive(scenario)
 

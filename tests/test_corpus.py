@@ -5,12 +5,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
+from concurrent import futures
 from pathlib import Path
 
 import pytest
 
+from bot.answer import Bot
 from bot.corpus import CorpusError, bundled_corpus_path, load_corpus
 from bot.segment import segment
 
@@ -167,3 +170,56 @@ def test_unusable_corpus_folders_raise(tmp_path):
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
     with pytest.raises(CorpusError, match="no usable document"):
         load_corpus(tmp_path)
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_a_large_jsonl_file_is_segmented_in_parallel_exactly_as_one_process_would(tmp_path, monkeypatch, method):
+    """A .jsonl file of PARALLEL_FROM documents or more is segmented by worker processes (forked
+    below FORK_BELOW characters, fresh ones above): the documents, sentences, headings and
+    vocabulary are the ones a single process finds, and answers quote them verbatim."""
+    import multiprocessing
+
+    from bot import corpus as corpus_module
+    from bot.corpus import PARALLEL_FROM, Problem, load_file, vocabulary_of
+
+    if (os.cpu_count() or 1) < 2 or method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"needs 2 cores and the {method} start method")
+    path = tmp_path / "docs" / "many.jsonl"
+    path.parent.mkdir()
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(PARALLEL_FROM + 50):
+            text = (f"# Part {i}\n\nCompound {i} binds receptor {i % 97}. It was described in {1900 + i % 120}.\n\n"
+                    f"Dr. Lee et al. studied compound {i} again, e.g. in mice.")
+            fh.write(json.dumps({"id": f"c{i}", "title": f"Compound {i}", "text": text}) + "\n")
+    if method == "forkserver":
+        monkeypatch.setattr(corpus_module, "FORK_BELOW", 0)
+
+    def read(parallel: bool):
+        if not parallel:
+            monkeypatch.setattr(corpus_module, "PARALLEL_FROM", 10**9)
+        problems: list[Problem] = []
+        words: set[str] = set()
+        docs = load_file(path, {}, problems, None, words)
+        monkeypatch.setattr(corpus_module, "PARALLEL_FROM", PARALLEL_FROM)
+        # The workers gather the words as they go; one process leaves that to vocabulary_of.
+        return [(d.source, d.text, d.packed()) for d in docs], words if parallel else vocabulary_of(docs), problems
+
+    spawned = []  # the start method of every worker pool made (the pool is imported where it is used)
+
+    class Counting(futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            spawned.append(kwargs["mp_context"].get_start_method())
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(futures, "ProcessPoolExecutor", Counting)
+    parallel = read(True)
+    assert spawned == [method]  # the parallel path ran, with the workers asked for
+    assert parallel == read(False)
+    assert len(parallel[0]) == PARALLEL_FROM + 50 and not parallel[2]
+
+    bot = Bot.open(path.parent)
+    reply = bot.ask("Which receptor does compound 4020 bind?")
+    assert reply.outcome == "answer" and reply.quotes[0].source.id == "c4020"
+    quote = reply.quotes[0]
+    text = next(d.text for d in bot.corpus.documents if d.source.id == "c4020")
+    assert text[quote.start : quote.end] == quote.text

@@ -57,6 +57,12 @@ def test_an_over_long_question_is_cut_with_a_notice_not_rejected(bot):
     reply = bot.ask("What is BDNF? " + "x" * 1_000_000)
     assert reply.notice and str(MAX_QUESTION_CHARS) in reply.notice
     assert reply.outcome in OUTCOMES
+    # Retrieval reads the first MAX_QUESTION_CHARS characters and no more: the same words answer
+    # before the cut and are not read after it.
+    padding = "and " * (MAX_QUESTION_CHARS // 4 + 1)  # a word that asks nothing
+    assert bot.ask("What is BDNF? " + padding).outcome == "answer"
+    after_the_cut = bot.ask(padding + "What is BDNF?")
+    assert after_the_cut.outcome == "no_answer" and after_the_cut.notice
 
 
 def cli(*args: str, stdin: bytes = b"", env: dict | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -90,11 +96,29 @@ def test_a_question_argument_with_undecodable_bytes_is_answered():
     assert json.loads(result.stdout)["question"] == "What is BDNF?\ufffd"
 
 
-def test_no_color_is_honoured_by_the_chat(monkeypatch):
-    from bot.tui.app import CitebotApp
+def test_without_colour_the_four_outcomes_still_read_apart(monkeypatch):
+    """NO_COLOR (https://no-color.org) turns colour off in the chat; what tells the outcomes apart
+    is then citebot's labels, an icon and a word each, which must differ."""
+    from bot.tui.widgets import ReplyView
+
+    from chat_helpers import ask, drive
 
     monkeypatch.setenv("NO_COLOR", "1")
-    assert CitebotApp().no_color
+    labels = {}
+
+    async def scenario(pilot):
+        assert pilot.app.no_color
+        for question in ("What is BDNF?", "Who painted the Mona Lisa?", "How many milligrams of ketamine should I use?",
+                         "I am going to kill myself tonight"):
+            await ask(pilot, question)
+        for view in pilot.app.query(ReplyView):
+            label = view.query(".label").first()
+            labels[view.reply.outcome] = str(label.render()).split(" · ")[0]
+
+    drive(scenario)
+    assert set(labels) == set(OUTCOMES)
+    assert len(set(labels.values())) == 4, labels
+    assert all(len(label.split()) >= 2 and not label[0].isalnum() for label in labels.values()), labels  # icon, word
 
 
 def broken_folder(root: Path) -> Path:

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 import bot as bot_package
+from bot.answer import screen
+from bot.display import reply_text
 from bot.policy import Policy, normalise
 from bot.settings import Settings
 
@@ -99,6 +101,17 @@ def test_every_reply_names_its_rule_and_messages_are_fixed(policy):
         assert rule.outcome in ("crisis", "refer")
         assert rule.id and rule.topic and rule.patterns
     assert "{topic}" in policy.messages["refer"]
+    # Every crisis and referral of the labeled set, as the user sees it: the reply names the rule
+    # (or the model) that routed it, in the text and in --json, and a referral names its topic.
+    known = {rule.id: rule for rule in policy.rules}
+    for row in labeled():
+        reply = screen(policy, row["question"])
+        if reply is None or reply.outcome not in ("refer", "crisis"):
+            continue
+        assert reply.rule in known or reply.rule in ("model.crisis", "model.refer"), (row, reply.rule)
+        assert f"rule: {reply.rule}" in reply_text(reply) and reply.to_dict()["rule"] == reply.rule
+        if reply.outcome == "refer" and reply.rule in known:
+            assert known[reply.rule].topic in reply.message, (reply.rule, reply.message)
 
 
 def test_normalise_reads_leetspeak_and_punctuation():
