@@ -17,17 +17,24 @@ from .corpus import Corpus, Document, Progress
 from .index import Hit, Index, IndexDamaged
 from .model import Quote, Reply, valid_text
 from .policy import Policy
-from .rank import Cues, QuestionTypes, score_candidates, title_named, weigh
+from .rank import (
+    CANDIDATES,
+    FIELD_BOOSTS,
+    MIN_COVERAGE,
+    MIN_RELATIVE_SCORE,
+    NAMED_SOURCE_SENTENCES,
+    Cues,
+    QuestionTypes,
+    score_candidates,
+    title_named,
+    weigh,
+)
 from .settings import DEFAULT_COUNTRY, Settings
 from .store import open_corpus, rebuild_index
 from .text import GENERIC, key_words, stem, terms
 from .triage_model import MAX_CHARS as TRIAGE_CHARS  # triage reads this much of a message
 
 MAX_QUESTION_CHARS = 2000  # retrieval reads this much of a question; triage more (TRIAGE_CHARS)
-MIN_COVERAGE = 0.6  # share of the question's key-term weight a quote must cover
-MIN_RELATIVE_SCORE = 0.55  # a second or third quote must score this share of the first's
-CANDIDATES = 100  # sentences the engine hands to the ranker
-NAMED_SOURCE_SENTENCES = 200  # at most this many more from the sources the question names
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _MARKUP_TAG = re.compile(r"\[/?[A-Za-z@#][\w .#@-]*(=[^\]]*)?\]")
@@ -157,7 +164,7 @@ class Bot:
         if not stems:
             return []
         weights = weigh(stems, self.index.idf, cues)
-        hits = self.index.search(stems, CANDIDATES)
+        hits = self.index.search(stems, CANDIDATES, FIELD_BOOSTS)
         ranked = score_candidates(self._with_named_sources(hits, set(stems)), self.corpus.documents, weights, cues)
         chosen: list[_Candidate] = []
         for cand in ranked:

@@ -24,7 +24,7 @@ from . import lexicon
 from .corpus import Corpus, Document, Progress, vocabulary_of
 from .text import terms
 
-FIELD_BOOSTS = {"text": 1.0, "heading": 0.4, "title": 0.3}
+FIELDS = ("text", "heading", "title")  # what a sentence is indexed by: itself, its heading, its source's title
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ def schema() -> tantivy.Schema:
     builder.add_text_field("file", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_unsigned_field("d", stored=True)
     builder.add_unsigned_field("s", stored=True)
-    for name in FIELD_BOOSTS:
+    for name in FIELDS:
         builder.add_text_field(name, stored=False, tokenizer_name="en_stem", index_option="freq")
     return builder.build()
 
@@ -119,12 +119,15 @@ class Index:
             return None
         return min(found, key=lambda f: (f[1], -self.doc_freq(terms(f[0])[0])))[0]
 
-    def search(self, stems: list[str], limit: int = 50) -> list[Hit]:
+    def search(self, stems: list[str], limit: int = 50, boosts: dict[str, float] | None = None) -> list[Hit]:
+        """The best `limit` sentences for some stems; `boosts` weighs a match in each of FIELDS
+        (default: all alike)."""
         if not stems or not self.size:
             return []
         clauses = []
         for stem in dict.fromkeys(stems):
-            for field, boost in FIELD_BOOSTS.items():
+            for field in FIELDS:
+                boost = (boosts or {}).get(field, 1.0)
                 query = tantivy.Query.term_query(self.schema, field, stem)
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
         result = _guarded(self._searcher.search, tantivy.Query.boolean_query(clauses), limit)

@@ -18,20 +18,24 @@ from pathlib import Path
 from .corpus import Document
 from .text import GENERIC, key_words, stem, terms
 
-CONTEXT_WEIGHT = 0.5  # a term met only in the heading or title counts this much
-RELATION_WEIGHT = 0.35  # verbs that frame a question ("how does X affect Y") say little of its topic
-RELATION_WORDS = frozenset(stem(w) for w in """
-    affect affects affected work works worked help helps helped cause causes caused happen happens
-    happened use used uses make makes made do does did compare compared relate related involve
-    involved find found show shown showed suggest suggests mean means
-    """.split())
+# The weights, named and documented in ranking.toml.
+RANKING = tomllib.loads(Path(__file__).with_name("ranking.toml").read_text(encoding="utf-8"))
+_W = RANKING["weights"]
+CONTEXT_WEIGHT: float = _W["context"]
+RELATION_WEIGHT: float = _W["relation"]
+RELATION_WORDS = frozenset(stem(w) for w in _W["relation_words"].split())
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)
-TOPIC_FIRST_BONUS = 0.10  # the sentence opens with the question's rarest term: it is about it
-CUE_BONUS = 0.3  # the sentence holds words that answer this kind of question
-CUE_SATURATION = 3
-TITLE_BONUS = 0.20  # everything the source's title names is in the question
-DOC_SUPPORT = 0.15  # other sentences of the same source match too
-BM25_SHARE = 0.25
+TOPIC_FIRST_BONUS: float = _W["topic_first_bonus"]
+CUE_BONUS: float = _W["cue_bonus"]
+CUE_SATURATION: int = _W["cue_saturation"]
+TITLE_BONUS: float = _W["title_bonus"]
+DOC_SUPPORT: float = _W["doc_support"]
+BM25_SHARE: float = _W["bm25_share"]
+CANDIDATES: int = RANKING["retrieval"]["candidates"]
+NAMED_SOURCE_SENTENCES: int = RANKING["retrieval"]["named_source_sentences"]
+FIELD_BOOSTS: dict[str, float] = RANKING["retrieval"]["field_boosts"]
+MIN_COVERAGE: float = RANKING["abstain"]["min_coverage"]
+MIN_RELATIVE_SCORE: float = RANKING["abstain"]["min_relative_score"]
 
 
 @dataclass(frozen=True)

@@ -57,32 +57,36 @@ from .settings import Settings
 FORMAT = 7  # bump when the layout of what is stored changes
 CHUNK = 2000  # documents per stored chunk
 _RELATIVE_IMPORT = re.compile(r"^[ \t]*from \.(\w*) import \(?([\w, \t]+)", re.MULTILINE)
+_DATA_FILE = re.compile(r"""with_name\(["']([\w.-]+)["']\)""")  # a data file beside the module, read by it
 
 
 PACKAGE = Path(__file__).parent
 
 
 def modules_behind(package: Path = PACKAGE, name: str = "store") -> list[Path]:
-    """This module and every module of the package it imports, directly or through another: the
-    code that decides what a cache holds (reading, segmenting, boilerplate, tokenizing, the index
-    schema). Found by reading their imports, so a module added later is counted without a list to
-    keep up to date."""
-    seen, todo = set(), [name]
+    """This module and every module of the package it imports, directly or through another, with
+    the data files they read (boilerplate.toml): the code and data that decide what a cache holds
+    (reading, segmenting, boilerplate, tokenizing, the index schema). Found by reading their
+    imports, so a module added later is counted without a list to keep up to date."""
+    seen, data, todo = set(), set(), [name]
     while todo:
         module = todo.pop()
         path = package / f"{module}.py"
         if module in seen or not path.is_file():
             continue
         seen.add(module)
-        for origin, names in _RELATIVE_IMPORT.findall(path.read_text(encoding="utf-8")):
+        source = path.read_text(encoding="utf-8")
+        data.update(_DATA_FILE.findall(source))
+        for origin, names in _RELATIVE_IMPORT.findall(source):
             todo.extend([origin] if origin else [n.strip() for n in names.split(",") if n.strip()])
-    return sorted(package / f"{module}.py" for module in seen | {"__init__"})
+    files = [package / f"{module}.py" for module in seen | {"__init__"}]
+    return sorted(files + [package / name for name in data if (package / name).is_file()])
 
 
 @functools.cache
 def build_id(package: Path = PACKAGE) -> str:
     """What built a cache: the stored layout, citebot's version, the index engine's and stemmer's
-    versions, and the bytes of every module that reads, segments or indexes a document. A cache
+    versions, and the bytes of every module and data file that reads, segments or indexes a document. A cache
     built by anything else is rebuilt, so an upgrade never keeps an old reading of the corpus."""
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
     # The index engine's version (with its index format) and the stemmer's, as the libraries report

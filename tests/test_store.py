@@ -111,8 +111,8 @@ def test_a_broken_cache_is_rebuilt_with_a_message(folder, tmp_path, damage):
 def test_the_build_id_covers_the_code_that_reads_segments_and_indexes(tmp_path):
     behind = {path.name for path in modules_behind()}
     # the reader, the segmenter, the boilerplate rules, the tokenizer and stemmer, the index schema
-    assert {"corpus.py", "segment.py", "boilerplate.py", "text.py", "index.py", "store.py"} <= behind
-    assert not {"policy.py", "answer.py", "rank.py", "cli.py"} & behind  # the triage and ranking are not stored
+    assert {"corpus.py", "segment.py", "boilerplate.py", "boilerplate.toml", "text.py", "index.py", "store.py"} <= behind
+    assert not {"policy.py", "answer.py", "rank.py", "cli.py", "rules.toml"} & behind  # the triage and ranking are not stored
     package = tmp_path / "bot"
     shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__", "corpus", "*.tsv"))
     first = build_id(package)
@@ -140,8 +140,8 @@ def test_a_cache_built_by_other_code_is_rebuilt_not_served(folder, tmp_path):
 
     reply, _ = run()
     assert reply["quotes"] and "uric acid" in reply["quotes"][0]["text"]
-    with open(package / "boilerplate.py", "a", encoding="utf-8") as fh:  # the new version: gout lines are furniture
-        fh.write('\nSENTENCE_RULES = (("test", None, re.compile(r"^Gout is")),) + SENTENCE_RULES\n')
+    with open(package / "boilerplate.toml", "a", encoding="utf-8") as fh:  # the new version: gout lines are furniture
+        fh.write("\n[[sentence]]\nreason = \"test\"\nkeywords = []\npattern = '^Gout\\s+is'\n")
     reply, notices = run()
     assert not any("uric acid" in quote["text"] for quote in reply["quotes"]), (reply["quotes"], notices)
     assert "another version of citebot" in notices
