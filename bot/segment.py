@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import boilerplate
@@ -61,22 +63,18 @@ class _Line:
     number: int
     text: str  # the stripped line
 
-    @property
-    def blank(self) -> bool:
-        return not self.text
 
-
-def lines_of(text: str) -> list[_Line]:
-    out = []
+def lines_of(text: str, blank: bool = True) -> Iterator[_Line]:
+    """The lines of a text with their numbers, one at a time; without the blank ones if `blank` is
+    false (counted, never kept: a file of nothing but line breaks costs no memory per line)."""
     for number, m in enumerate(_LINE.finditer(text), start=1):
-        raw = m.group().rstrip("\r\n")
         if m.start() == len(text) and number > 1:
             break
+        raw = m.group().rstrip("\r\n")
         stripped = raw.strip()
-        lead = len(raw) - len(raw.lstrip())
-        start = m.start() + lead
-        out.append(_Line(start, start + len(stripped), number, stripped))
-    return out
+        if stripped or blank:
+            start = m.start() + len(raw) - len(raw.lstrip())
+            yield _Line(start, start + len(stripped), number, stripped)
 
 
 _NON_WORD = re.compile(r"\W+")
@@ -165,7 +163,7 @@ class Segmented:
 
 def segment(text: str, title: str = "", author: str | None = None) -> Segmented:
     """Headings and sentences of a document, each sentence marked when it must not be quoted."""
-    lines = [ln for ln in lines_of(text) if not ln.blank]
+    lines = list(lines_of(text, blank=False))
     if not lines:
         return Segmented([], [])
     line_no = _line_index(text)
@@ -262,7 +260,7 @@ def _mark_repeats(text: str, sentences: list[Sentence]) -> list[Sentence]:
 
 def _line_index(text: str):
     """A function from offset to 1-based line number."""
-    breaks = [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    breaks = array("q", (m.end() for m in re.finditer(r"\r\n|\r|\n", text)))  # 8 bytes a line break
 
     def line_no(offset: int) -> int:
         return bisect.bisect_right(breaks, offset) + 1
