@@ -142,6 +142,16 @@ def bundled_corpus_path() -> Path:
     return Path(__file__).resolve().parent.parent / "corpus"
 
 
+def cited_name(root: Path, rel: str) -> str:
+    """How citations name a corpus file: its path inside the corpus folder, and the bundled
+    corpus's as corpus/<name>, wherever citebot is installed or started from."""
+    try:
+        bundled = root.resolve() == bundled_corpus_path().resolve()
+    except OSError:
+        bundled = False
+    return f"corpus/{rel}" if bundled else rel
+
+
 def display_path(path: Path) -> str:
     """A path that opens the file from the current directory: relative below it, else absolute."""
     absolute = Path(os.path.abspath(path))  # not resolve(): a symlink loop must not raise here
@@ -169,7 +179,10 @@ def load_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
         if progress:
             progress("reading", done, len(files))
         rel = path.relative_to(root).as_posix()
-        corpus.documents.extend(load_file(path, metadata.pop(rel, {}), corpus.problems, progress))
+        documents = load_file(path, metadata.pop(rel, {}), corpus.problems, progress)
+        for doc in documents:
+            doc.source = replace(doc.source, file=cited_name(root, rel))
+        corpus.documents.extend(documents)
     return finish(corpus, metadata)
 
 

@@ -58,7 +58,7 @@ def lines_of(line_start: int, line_end: int) -> str:
 
 def origin(source: Source, line_start: int, line_end: int) -> str:
     """Title · author or publisher · date · file:lines, as the source states them."""
-    parts = [source.title, source.author or source.publisher, source.date, f"{source.path}:{lines_of(line_start, line_end)}"]
+    parts = [source.title, source.author or source.publisher, source.date, f"{source.shown}:{lines_of(line_start, line_end)}"]
     return " · ".join(field(p) for p in parts if p)
 
 
@@ -88,7 +88,7 @@ def provenance(quote: Quote) -> list[tuple[str, str]]:
     lines = [("origin", origin(quote.source, quote.line_start, quote.line_end))]
     for other in (quote.source, *quote.also_in):
         if other is not quote.source:
-            lines.append(("also", f"also said in: {field(other.title)} · {field(other.path)}"))
+            lines.append(("also", f"also said in: {field(other.title)} · {field(other.shown)}"))
         if nature(other):
             lines.append(("nature", nature(other)))
     return lines

@@ -30,15 +30,23 @@ class Source:
     url: str | None = None
     kind: str | None = None
     disclosure: str | None = None
+    # The file as citations name it: its path inside the corpus folder (corpus/<name> for the
+    # bundled corpus), the same from any directory; `path` is the one that opens it from here.
+    file: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
-    def from_metadata(cls, path: str, metadata: Mapping[str, str | None]) -> Source:
+    def from_metadata(cls, path: str, metadata: Mapping[str, str | None], file: str = "") -> Source:
         """A source from its stated metadata (the fields of METADATA) and the file it is in."""
         stated = {name: metadata.get(name) for name in METADATA}
-        return cls(path=path, id=stated.pop("id") or "", title=stated.pop("title") or "", **stated)
+        return cls(path=path, id=stated.pop("id") or "", title=stated.pop("title") or "", file=file, **stated)
+
+    @property
+    def shown(self) -> str:
+        """The file as citations name it."""
+        return self.file or self.path
 
     def metadata(self) -> tuple[str | None, ...]:
         """The stated metadata, in METADATA's order (what the cache stores)."""
@@ -47,11 +55,11 @@ class Source:
     def details(self) -> list[tuple[str, str | None]]:
         """Every field after the title, labelled, as the source listings show them: author,
         publisher, date, url, kind, disclosure, then the file."""
-        return [(name, getattr(self, name)) for name in METADATA if name not in ("id", "title")] + [("file", self.path)]
+        return [(name, getattr(self, name)) for name in METADATA if name not in ("id", "title")] + [("file", self.shown)]
 
 
 # The fields a corpus's metadata may state: every field of Source but the file it was read from.
-METADATA: tuple[str, ...] = tuple(f.name for f in fields(Source) if f.name != "path")
+METADATA: tuple[str, ...] = tuple(f.name for f in fields(Source) if f.name not in ("path", "file"))
 
 
 @dataclass(frozen=True)

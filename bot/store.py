@@ -40,6 +40,7 @@ from .corpus import (
     Problem,
     Progress,
     bundled_corpus_path,
+    cited_name,
     corpus_files,
     display_path,
     finish,
@@ -279,10 +280,10 @@ def _payload(documents: list[Document], problems: list[Problem], vocabulary: set
     }
 
 
-def _documents(payload: dict, shown: str) -> list[Document]:
+def _documents(payload: dict, shown: str, file: str) -> list[Document]:
     out = []
     for metadata, text, packed, names, heading_rows in payload["docs"]:
-        source = Source.from_metadata(shown, dict(zip(METADATA, metadata)))
+        source = Source.from_metadata(shown, dict(zip(METADATA, metadata)), file)
         out.append(Document(source, text, packed=packed, names=names, heading_rows=heading_rows))
     return out
 
@@ -366,7 +367,7 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
     text_keys: list[str] = []
     for rel, payload in payloads.items():
         shown = display_path(root / rel)
-        documents = _documents(payload, shown)
+        documents = _documents(payload, shown, cited_name(root, rel))
         corpus.problems.extend(Problem(shown, line, message) for line, message in payload["problems"])
         groups.append((entries[rel]["key"], len(corpus.documents), len(documents)))
         corpus.documents.extend(documents)

@@ -13,7 +13,7 @@ import pytest
 from conftest import read_source_text
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE_KEYS = {"id", "title", "author", "publisher", "date", "url", "kind", "disclosure", "path"}
+SOURCE_KEYS = {"id", "title", "author", "publisher", "date", "url", "kind", "disclosure", "path", "file"}
 QUOTE_KEYS = {"text", "start", "end", "line_start", "line_end", "score", "source", "also_in"}
 
 
@@ -184,3 +184,26 @@ def test_ask_answers_a_crisis_and_a_referral_even_when_the_corpus_cannot_be_used
     replies = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["outcome"] for r in replies] == ["crisis", "refer"]
     assert result.returncode == 2 and "no usable document" in result.stderr
+
+
+def test_citations_name_files_inside_the_corpus_from_any_directory(tmp_path):
+    """The bundled corpus is cited as corpus/<file>, a user's corpus by the path inside its folder,
+    whichever directory citebot runs from and wherever it is installed; --json keeps a path that
+    opens the file from the directory it ran in."""
+    elsewhere = tmp_path / "elsewhere" / "deeper"
+    elsewhere.mkdir(parents=True)
+    result = citebot("ask", "What is BDNF?", cwd=elsewhere)
+    first = next(line for line in result.stdout.splitlines() if line.startswith("[1] "))
+    assert first.endswith(" · corpus/expanding-role-of-ketamine.txt:22"), first
+
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "sub" / "lithium.md").write_text("# Lithium\n\nLithium is a mood stabiliser used for bipolar disorder.\n",
+                                            encoding="utf-8")
+    result = citebot("ask", "--corpus", str(docs), "What is lithium?", cwd=elsewhere)
+    assert " · sub/lithium.md:3" in result.stdout and str(tmp_path) not in result.stdout, result.stdout
+    source = json.loads(citebot("ask", "--json", "--corpus", str(docs), "What is lithium?", cwd=elsewhere).stdout)
+    source = source["quotes"][0]["source"]
+    assert source["file"] == "sub/lithium.md"
+    opened = Path(source["path"]) if Path(source["path"]).is_absolute() else elsewhere / source["path"]
+    assert opened.read_text(encoding="utf-8").startswith("# Lithium")

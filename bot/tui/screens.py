@@ -46,7 +46,7 @@ class SourceViewer(Screen):
                 meta.append(f"{label}: ", style="bold")
                 meta.append(field(value) + "\n")
         meta.append("file: ", style="bold")
-        meta.append(f"{field(src.path)}  ·  quote at lines {lines_of(self.quote.line_start, self.quote.line_end)}  ·  ")
+        meta.append(f"{field(src.shown)}  ·  quote at lines {lines_of(self.quote.line_start, self.quote.line_end)}  ·  ")
         meta.append("highlighted", style="reverse")
         meta.append(" = the quote, ")
         meta.append("dimmed", style="dim")

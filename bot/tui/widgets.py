@@ -199,7 +199,7 @@ class SourcesPanel(Vertical):
         for n, quote in enumerate(self.quotes, start=1):
             label = Text(f"[{n}] ", style="bold")
             label.append(field(quote.source.title))
-            label.append(f"\n{field(quote.source.path)}:{lines_of(quote.line_start, quote.line_end)}", style="italic")
+            label.append(f"\n{field(quote.source.shown)}:{lines_of(quote.line_start, quote.line_end)}", style="italic")
             options.add_option(Option(label, id=f"cited-{n}"))
 
     @on(OptionList.OptionSelected, "#cited")
