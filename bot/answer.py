@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .corpus import Corpus, Document, Progress
+from .followup import filled, read_as
 from .index import Hit, Index, IndexDamaged
 from .model import Quote, Reply, valid_text
 from .policy import Policy
@@ -47,11 +48,27 @@ def clean_question(question: str) -> str:
     return " ".join(_CONTROL.sub(" ", _ANSI.sub(" ", valid_text(question[:TRIAGE_CHARS]))).split())
 
 
-def screen(policy: Policy, question: str, locale: str | None = None) -> Reply | None:
+def screen(policy: Policy, question: str, locale: str | None = None, previous: str | None = None) -> Reply | None:
     """The reply that needs no corpus: an empty question, a crisis or a referral; None when the
     question is for the sources. Triage reads far more of a long message than retrieval does, so
-    a sign of danger late in a long message is not cut off."""
-    return _screen(policy, question, clean_question(question), locale)
+    a sign of danger late in a long message is not cut off. A follow-up of `previous` is triaged
+    as typed and as read against it."""
+    text = clean_question(question)
+    return _screen_follow_up(policy, question, text, locale, read_as(text, previous))
+
+
+def _screen_follow_up(policy: Policy, question: str, text: str, locale: str | None,
+                      as_read: str | None) -> Reply | None:
+    """A crisis in the question as typed is answered as it is; otherwise the question as read
+    (when it is a follow-up) is triaged too, and a referral of either stands."""
+    typed = _screen(policy, question, text, locale)
+    if as_read is None or (typed is not None and typed.outcome == "crisis"):
+        return typed
+    for form in (as_read, filled(text, as_read)):
+        read = _screen(policy, question, clean_question(form), locale)
+        if read is not None and (typed is None or read.outcome == "crisis"):
+            return replace(read, read_as=as_read)
+    return typed
 
 
 def _screen(policy: Policy, question: str, text: str, locale: str | None) -> Reply | None:
@@ -113,11 +130,16 @@ class Bot:
     def messages(self) -> dict[str, str]:
         return self.policy.messages
 
-    def ask(self, question: str, limit: int = 3, locale: str | None = None) -> Reply:
+    def ask(self, question: str, limit: int = 3, locale: str | None = None, previous: str | None = None) -> Reply:
+        """The reply to a question; `previous`, the question before it (as read), lets a follow-up
+        ("and its side effects?") be read against it, and the reply says how it was read."""
         text = clean_question(question)
-        screened = _screen(self.policy, question, text, locale or self.country)
+        as_read = read_as(text, previous)
+        screened = _screen_follow_up(self.policy, question, text, locale or self.country, as_read)
         if screened is not None:
             return screened
+        if as_read is not None:
+            text = clean_question(as_read)
         notice = _too_long(self.policy, text)
         text = text[:MAX_QUESTION_CHARS]
         try:
@@ -130,8 +152,8 @@ class Bot:
             quotes = self.quotes_for(text, limit)
             notice = self.messages["index_rebuilt"]
         if not quotes:
-            return Reply(question, "no_answer", self.messages["no_answer"], notice=notice)
-        return Reply(question, "answer", self.messages["answer"], quotes=tuple(quotes), notice=notice)
+            return Reply(question, "no_answer", self.messages["no_answer"], notice=notice, read_as=as_read)
+        return Reply(question, "answer", self.messages["answer"], quotes=tuple(quotes), notice=notice, read_as=as_read)
 
     # -- retrieval -----------------------------------------------------------------------------
 

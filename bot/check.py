@@ -13,6 +13,8 @@ A question-test file is TOML, one `[[case]]` table per case:
     contains = ["NMDA"]                  # text some quote must contain (case-insensitive)
     not_contains = ["Visit HealoVerse"]  # text no quote may contain
     rule = "dosing"                      # refer/crisis: the rule, or its family ("treatment")
+    after = "How does ketamine work?"    # a follow-up: the question asked before this one...
+    read_as = "ketamine: its side effects?"  # ...and how it must be read against it
 
 `load_file` reads a file (a file that cannot be used raises `CaseFileError` naming the file and
 line); `Runner.run` asks every case through the real pipeline, the corpus opened through its cache as
@@ -31,7 +33,8 @@ from xml.etree import ElementTree as ET
 from .model import OUTCOMES, Reply, Source
 from .settings import Settings
 
-CASE_KEYS = {"name", "question", "expect", "cite", "cite_all", "not_cite", "contains", "not_contains", "rule", "quotes"}
+CASE_KEYS = {"name", "question", "after", "read_as", "expect", "cite", "cite_all", "not_cite", "contains", "not_contains",
+             "rule", "quotes"}
 LIST_KEYS = ("cite", "cite_all", "not_cite", "contains", "not_contains")
 FILE_PATTERNS = ("questions_*.toml", "*.questions.toml")
 
@@ -59,6 +62,8 @@ class Case:
     not_contains: tuple[str, ...] = ()
     rule: str | None = None
     quotes: int | None = None  # at least this many quotes
+    after: str | None = None  # the question asked before: this one is a follow-up of it
+    read_as: str | None = None  # how the follow-up must be read
 
 
 @dataclass
@@ -150,10 +155,16 @@ def _case(path: Path, line: int | None, table: dict) -> Case:
     quotes = table.get("quotes")
     if quotes is not None and (not isinstance(quotes, int) or quotes < 1):
         raise fail("'quotes' is a whole number, at least 1")
+    after, as_read = table.get("after"), table.get("read_as")
+    if after is not None and not isinstance(after, str):
+        raise fail("'after' is the question asked before this one, a string")
+    if as_read is not None and (not isinstance(as_read, str) or after is None):
+        raise fail("'read_as' is a string, for a case with 'after'")
     name = table.get("name") or question.strip() or "(empty question)"
     if not isinstance(name, str):
         raise fail("'name' must be a string")
-    return Case(name, question, expect, path, line or 0, rule=rule, quotes=quotes, **lists)
+    return Case(name, question, expect, path, line or 0, rule=rule, quotes=quotes, after=after, read_as=as_read,
+                **lists)
 
 
 def _names(source: Source) -> set[str]:
@@ -172,6 +183,8 @@ def judge(case: Case, reply: Reply) -> Result:
         problems.append(f"expected {case.expect}, got {reply.outcome}" + (f" (rule {reply.rule})" if reply.rule else ""))
     if case.rule and reply.rule != case.rule and not (reply.rule or "").startswith(case.rule + "."):
         problems.append(f"expected rule {case.rule}, got {reply.rule}")
+    if case.read_as is not None and reply.read_as != case.read_as:
+        problems.append(f"expected it read as {case.read_as!r}, got {reply.read_as!r}")
     cited = _cited(reply)
 
     def is_cited(wanted: str) -> bool:
@@ -244,7 +257,7 @@ class Runner:
 
     @staticmethod
     def run_case(bot, case: Case) -> Result:
-        return judge(case, bot.ask(case.question))
+        return judge(case, bot.ask(case.question, previous=case.after))
 
 
 def junit_xml(results: list[Result], seconds: float = 0.0) -> str:

@@ -102,6 +102,8 @@ def quote_lines(number: int, quote: Quote) -> list[str]:
 def reply_text(reply: Reply) -> str:
     """The whole reply as plain text (what `citebot ask` prints and what the chat copies)."""
     lines = []
+    if reply.read_as:
+        lines.append(f"Read as: {field(reply.read_as)}")
     if reply.notice:
         lines.append(f"Note: {reply.notice}")
     lines.append(headline(reply))

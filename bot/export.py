@@ -29,6 +29,8 @@ def conversation_markdown(turns: list[tuple[str, Reply]], corpus: str = "") -> s
         lines += [f"Sources: {escape(corpus)}", ""]
     for question, reply in turns:
         lines += [f"## Q: {escape(question) or '(empty question)'}", ""]
+        if reply.read_as:
+            lines += [f"*Read as: {escape(reply.read_as)}*", ""]
         if reply.notice:
             lines += [f"*{escape(reply.notice)}*", ""]
         lines += [f"**{escape(headline(reply))}**", "", escape(reply.message), ""]

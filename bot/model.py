@@ -100,6 +100,7 @@ class Reply:
     notice: str | None = None
     contacts: tuple[tuple[str, str], ...] = field(default=())
     score: float | None = None  # the learned triage model's score, when the model routed it
+    read_as: str | None = None  # a follow-up question as read against the one before it
 
     def to_dict(self) -> dict:
         data = {
@@ -110,6 +111,8 @@ class Reply:
             "message": self.message,
             "quotes": [q.to_dict() for q in self.quotes],
         }
+        if self.read_as:
+            data["read_as"] = valid_text(self.read_as)
         if self.notice:
             data["notice"] = self.notice
         if self.contacts:

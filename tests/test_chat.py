@@ -302,3 +302,25 @@ def test_it_fits_80_by_24():
             assert block.region.width <= 80
 
     drive(scenario, size=(80, 24))
+
+
+def test_a_follow_up_is_read_against_the_question_before_it_and_says_so(tmp_path):
+    target = tmp_path / "talk.md"
+
+    async def scenario(pilot):
+        app = pilot.app
+        await ask(pilot, "How does ketamine work?")
+        await ask(pilot, "and its side effects?")
+        reply = app.turns[-1][1]
+        assert reply.read_as == "ketamine: its side effects?" and reply.outcome == "answer"
+        view = app.query(ReplyView).last()
+        assert plain(view.query(".read-as").first()) == "Read as: ketamine: its side effects?"
+        await ask(pilot, "and how much of it?")  # the triage reads it as read: a dose of ketamine
+        assert app.turns[-1][1].outcome == "refer"
+        await ask(pilot, "Who painted the Mona Lisa?")  # its own subject: not a follow-up
+        assert app.turns[-1][1].read_as is None
+        await export_to(pilot, target)
+        await wait_for(pilot, target.exists)
+        assert "*Read as: ketamine: its side effects?*" in target.read_text(encoding="utf-8")
+
+    drive(scenario)

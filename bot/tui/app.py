@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, ProgressBar, Static
 
-from ..answer import Bot, screen
+from ..answer import Bot, clean_question, screen
 from ..corpus import Corpus, CorpusError, bundled_corpus_path
 from ..display import field, reply_text, visible
 from ..export import conversation_markdown, write_new_file
+from ..followup import read_as
 from ..model import Reply
 from ..policy import Policy
 from ..settings import Settings
@@ -60,7 +61,8 @@ class CitebotApp(App[None]):
         self.bot_ready = asyncio.Event()
         self.turns: list[tuple[str, Reply]] = []
         self.selected: ReplyView | None = None
-        self._questions: asyncio.Queue[tuple[str, ReplyView]] = asyncio.Queue()
+        self._questions: asyncio.Queue[tuple[str, str | None, ReplyView]] = asyncio.Queue()
+        self._last_read: str | None = None  # the last question asked, as read: what a follow-up goes on from
 
     # -- layout ------------------------------------------------------------------------------------
 
@@ -125,9 +127,9 @@ class CitebotApp(App[None]):
     async def answer_questions(self) -> None:
         await self.bot_ready.wait()
         while True:
-            question, view = await self._questions.get()
+            question, previous, view = await self._questions.get()
             assert self.bot is not None  # set before bot_ready
-            reply = await asyncio.to_thread(self.bot.ask, question, 3, self.locale)
+            reply = await asyncio.to_thread(self.bot.ask, question, 3, self.locale, previous)
             view.show(reply)
             self._answered(question, view, reply)
 
@@ -142,13 +144,14 @@ class CitebotApp(App[None]):
         """Triage first, here and now: a crisis or a referral is shown at once, whether the corpus
         is loaded, still loading or failed to load, and ahead of questions waiting for the sources."""
         conversation = self.query_one("#conversation")
-        screened = screen(self.policy, question, self.locale)
+        previous, self._last_read = self._last_read, read_as(clean_question(question), self._last_read) or question
+        screened = screen(self.policy, question, self.locale, previous)
         view = ReplyView(question, screened)
         conversation.mount(QuestionView(question), view)
         if screened is not None:
             self._answered(question, view, screened)
             return
-        self._questions.put_nowait((question, view))
+        self._questions.put_nowait((question, previous, view))
         self._scroll_to(view)
 
     def _answered(self, question: str, view: ReplyView, reply: Reply) -> None:
@@ -232,6 +235,7 @@ class CitebotApp(App[None]):
             if widget.id != "welcome":
                 widget.remove()
         self.turns.clear()
+        self._last_read = None
         self.selected = None
         self.query_one(SourcesPanel).show(None)
         self.query_one(QuestionInput).focus()

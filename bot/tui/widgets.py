@@ -158,7 +158,10 @@ class ReplyView(Vertical, can_focus=True):
 
     @staticmethod
     def _parts(reply: Reply) -> list[Static]:
-        widgets: list[Static] = [Static(Text(headline(reply), style="bold"), classes="label")]
+        widgets: list[Static] = []
+        if reply.read_as:
+            widgets.append(Static(Text.assemble(("Read as: ", "bold"), field(reply.read_as)), classes="read-as"))
+        widgets.append(Static(Text(headline(reply), style="bold"), classes="label"))
         if reply.notice:
             widgets.append(Static(literal(reply.notice, "italic"), classes="notice"))
         widgets.append(Static(literal(reply.message), classes="message"))
