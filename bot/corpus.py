@@ -246,6 +246,10 @@ def corpus_files(root: Path, problems: list[Problem] | None = None, follow_links
                     subfolders.append(path)
                     continue
                 if not entry.name.lower().endswith(READABLE_SUFFIXES):
+                    if entry.name != METADATA_FILE and entry.is_file():
+                        kind = Path(entry.name).suffix.lower() or "a file without an extension"
+                        problems.append(Problem(display_path(path), None, f"not a kind of file citebot reads ({kind}; "
+                                                f"it reads {', '.join(READABLE_SUFFIXES)}); skipped"))
                     continue
                 if not stat.S_ISREG(entry.stat(follow_symlinks=True).st_mode):
                     problems.append(Problem(display_path(path), None, "not a regular file (a pipe, device or "
@@ -337,6 +341,9 @@ def _front_matter(text: str, shown: str, problems: list[Problem]) -> tuple[dict[
     return meta, end
 
 
+_FENCE = re.compile(r"\ufeff?---[ \t]*(\r?\n|\r|$)")
+
+
 def _load_text_file(path: Path, meta: dict[str, str], problems: list[Problem]) -> Document | None:
     text = _read_text(path, problems)
     if text is None:
@@ -346,7 +353,9 @@ def _load_text_file(path: Path, meta: dict[str, str], problems: list[Problem]) -
     meta = _bounded({**meta, **front}, shown, None, problems)
     # Front matter is blanked (newlines kept) so that offsets and lines stay those of the file.
     visible = re.sub(r"[^\r\n]", " ", text[:body]) + text[body:]
-    title = meta.get("title") or _first_line(visible) or path.stem
+    # A front matter fence left open: its lines are no title either, so the file names the source.
+    unclosed = body == 0 and _FENCE.match(text) is not None
+    title = meta.get("title") or (None if unclosed else _first_line(visible)) or path.stem
     return _document(meta.get("id") or path.stem, title, meta, shown, text, visible)
 
 
@@ -503,9 +512,11 @@ def _bounded(meta: dict[str, str], shown: str, line: int | None, problems: list[
 
 
 def _first_line(text: str) -> str:
+    """The first line that says something: a line of only "---" or "***" (a front matter fence left
+    open, a rule) is no title."""
     for line in text.splitlines():
         line = line.strip().lstrip("#").strip()
-        if line:
+        if any(ch.isalnum() for ch in line):
             return line[:120]
     return ""
 

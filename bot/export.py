@@ -49,13 +49,23 @@ def conversation_markdown(turns: list[tuple[str, Reply]], corpus: str = "") -> s
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+class ExportError(Exception):
+    """Why an export was not written, in words for the person who asked for it."""
+
+
 def write_new_file(path: str | os.PathLike[str], text: str, overwrite: bool = False) -> Path:
-    """Write `text` to `path` atomically. Raises FileExistsError rather than overwrite unasked."""
+    """Write `text` to `path` atomically. Raises FileExistsError rather than overwrite a file
+    unasked, and ExportError for a path that names a folder or a folder that does not exist:
+    no folder is ever created."""
     target = Path(path).expanduser()
+    if target.is_dir():
+        raise ExportError(f"{target} is a folder. Give a file name in it, such as "
+                          f"{target / 'citebot-conversation.md'}")
+    if not target.parent.is_dir():
+        raise ExportError(f"The folder {target.parent} does not exist; nothing was written. "
+                          "Check the path, or create the folder first.")
     if target.exists() and not overwrite:
         raise FileExistsError(str(target))
-    if target.is_dir():
-        raise IsADirectoryError(str(target))
     atomic_write(target, text.encode("utf-8"), overwrite=overwrite)
     return target
 

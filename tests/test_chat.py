@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 from textual.widgets import OptionList, Static
 
@@ -231,15 +232,36 @@ def test_markup_and_escapes_typed_in_the_input_are_shown_literally():
     drive(scenario)
 
 
-def test_new_conversation_clears_the_turns():
+def test_new_conversation_asks_first_and_clears_only_on_yes():
     async def scenario(pilot):
+        app = pilot.app
         await ask(pilot, "What is BDNF?")
         await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert pilot.app.turns == [] and not pilot.app.query(ReplyView)
-        assert pilot.app.query_one("#welcome")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # no: nothing lost
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert len(app.turns) == 1 and app.query(ReplyView)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not app.turns and not app.query(ReplyView))
+        assert app.query_one("#welcome")
 
     drive(scenario)
+
+
+@pytest.mark.parametrize("opening", ["f1", "ctrl+s", "ctrl+p"])
+def test_ctrl_q_quits_from_every_screen(opening):
+    async def scenario(pilot):
+        await ask(pilot, "What is BDNF?")
+        first = pilot.app.screen
+        await pilot.press(opening)
+        await wait_for(pilot, lambda: pilot.app.screen is not first)
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: pilot.app.return_code is not None)
+
+    app = drive(scenario)
+    assert not app.is_running
 
 
 def test_command_palette_commands_do_what_they_say():
@@ -274,6 +296,8 @@ def test_command_palette_commands_do_what_they_say():
             await pilot.press("escape")
             await pilot.pause()
         commands["New conversation"]()
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
         await wait_for(pilot, lambda: not app.turns and not app.query(ReplyView))
 
     drive(scenario)
@@ -322,5 +346,23 @@ def test_a_follow_up_is_read_against_the_question_before_it_and_says_so(tmp_path
         await export_to(pilot, target)
         await wait_for(pilot, target.exists)
         assert "*Read as: ketamine: its side effects?*" in target.read_text(encoding="utf-8")
+
+    drive(scenario)
+
+
+def notices(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def test_export_to_a_folder_or_a_missing_folder_says_so_and_creates_nothing(tmp_path):
+    async def scenario(pilot):
+        app = pilot.app
+        await ask(pilot, "What is BDNF?")
+        await export_to(pilot, tmp_path)  # a folder, not a file
+        await wait_for(pilot, lambda: any("is a folder" in n for n in notices(app)))
+        assert not isinstance(app.screen, ConfirmScreen) and list(tmp_path.iterdir()) == []
+        await export_to(pilot, tmp_path / "mistyped" / "talk.md")
+        await wait_for(pilot, lambda: any("does not exist; nothing was written" in n for n in notices(app)))
+        assert not (tmp_path / "mistyped").exists()
 
     drive(scenario)

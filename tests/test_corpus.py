@@ -223,3 +223,19 @@ def test_a_large_jsonl_file_is_segmented_in_parallel_exactly_as_one_process_woul
     quote = reply.quotes[0]
     text = next(d.text for d in bot.corpus.documents if d.source.id == "c4020")
     assert text[quote.start : quote.end] == quote.text
+
+
+def test_files_of_other_kinds_are_reported_and_an_open_front_matter_is_no_title(tmp_path):
+    (tmp_path / "lithium.md").write_text("# Lithium\n\nLithium is a mood stabiliser.\n", encoding="utf-8")
+    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "page.html").write_text("<html><body>Lithium</body></html>", encoding="utf-8")
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / ".hidden.pdf").write_bytes(b"%PDF-1.4")  # hidden files are not the corpus's
+    (tmp_path / "open.md").write_text("---\ntitle: never closed\nLithium levels are checked.\n", encoding="utf-8")
+    bot = Bot.open(tmp_path)
+    problems = [str(p) for p in bot.corpus.problems]
+    for name, suffix in (("paper.pdf", ".pdf"), ("page.html", ".html"), ("notes.docx", ".docx")):
+        assert any(f"{name}: not a kind of file citebot reads ({suffix};" in p for p in problems), problems
+    assert not any(".hidden" in p for p in problems)
+    source = next(d.source for d in bot.corpus.documents if d.source.id == "open")
+    assert source.title == "open"  # the file's name, not "---"

@@ -20,7 +20,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from ..answer import Bot, clean_question, screen
 from ..corpus import Corpus, CorpusError, bundled_corpus_path
 from ..display import field, reply_text, visible
-from ..export import conversation_markdown, write_new_file
+from ..export import ExportError, conversation_markdown, write_new_file
 from ..followup import read_as
 from ..model import Reply
 from ..policy import Policy
@@ -47,7 +47,8 @@ class CitebotApp(App[None]):
         Binding("ctrl+n", "new_conversation", "New", id="new_conversation"),
         Binding("ctrl+s", "export", "Export", id="export"),
         Binding("ctrl+y", "copy_reply", "Copy reply", id="copy_reply"),
-        Binding("ctrl+q", "quit", "Quit", id="quit"),
+        # Quit works from every screen (help, export, the palette), as the footer says.
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
     def __init__(self, corpus_dir: Path | None = None, settings: Settings | None = None,
@@ -230,6 +231,15 @@ class CitebotApp(App[None]):
         panel.display = not panel.display
 
     def action_new_conversation(self) -> None:
+        """Start again, once the person has said yes: the conversation cannot be brought back."""
+        if not self.turns and not self.query(ReplyView):
+            return
+        asked = len(self.turns)
+        self.push_screen(ConfirmScreen(f"Clear the conversation ({asked} question{'s' if asked != 1 else ''})? "
+                                       "It cannot be brought back; ctrl+s exports it first."),
+                         lambda yes: self._clear_conversation() if yes else None)
+
+    def _clear_conversation(self) -> None:
         conversation = self.query_one("#conversation")
         for widget in list(conversation.children):
             if widget.id != "welcome":
@@ -265,6 +275,9 @@ class CitebotApp(App[None]):
         text = conversation_markdown(self.turns, str(self.bot.corpus.root) if self.bot else "")
         try:
             written = write_new_file(path, text, overwrite=overwrite)
+        except ExportError as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=10)
+            return
         except FileExistsError:
             self.push_screen(ConfirmScreen(f"{path} exists. Overwrite it?"),
                              lambda yes: self._export_to(path, overwrite=True) if yes else None)
