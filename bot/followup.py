@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from .text import GENERIC, key_words
+from .text import GENERIC, WORD, key_words
 
 # How a follow-up opens: it goes on from the question before it.
 _OPENS = re.compile(
@@ -38,8 +38,9 @@ _FRAME = frozenset(
 
 
 def subject_of(question: str) -> list[str]:
-    """The words of a question that say what it is about, as the person wrote them."""
-    return [w for w in key_words(question) if w not in _FRAME and w not in GENERIC]
+    """The words of a question that say what it is about, as the person wrote them ("BDNF")."""
+    as_written = {w.lower(): w for w in reversed(WORD.findall(question))}  # the first spelling of each
+    return [as_written.get(w, w) for w in key_words(question) if w not in _FRAME and w not in GENERIC]
 
 
 def is_follow_up(question: str) -> bool:
@@ -65,7 +66,7 @@ def read_as(question: str, previous: str | None) -> str | None:
         return None
     subject = subject_of(previous)
     own = set(key_words(question))
-    subject = [w for w in subject if w not in own]
+    subject = [w for w in subject if w.lower() not in own]
     if not subject:
         return None
     rest = _OPENS.sub("", question.strip(), count=1).strip() or question.strip()

@@ -40,6 +40,19 @@ async def help_screen(pilot) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
 
 
+async def follow_up(pilot) -> None:
+    await ready(pilot)
+    await ask(pilot, "How does ketamine work?")
+    await ask(pilot, "and its side effects?")
+
+
+async def sources_panel(pilot) -> None:
+    await ready(pilot)
+    await ask(pilot, "When was ketamine first synthesized?")
+    await pilot.press("f2")
+    await pilot.pause()
+
+
 SCENES = {
     "first_screen": first_screen,
     "answer": asking("What is BDNF?"),
@@ -47,6 +60,8 @@ SCENES = {
     "crisis": asking("I am going to kill myself tonight"),
     "source_viewer": source_viewer,
     "help": help_screen,
+    "follow_up": follow_up,
+    "sources_panel": sources_panel,
 }
 
 

@@ -15,7 +15,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 
 from ..answer import Bot, clean_question, screen
 from ..corpus import Corpus, CorpusError, bundled_corpus_path
@@ -36,6 +36,9 @@ from .widgets import (
     Welcome,
 )
 
+COPY_SENT = ("Sent the reply and its citations to the terminal's clipboard. Some terminals, and tmux by "
+             "default, do not accept it: if nothing was copied, ctrl+s exports the conversation to a file.")
+
 
 class CitebotApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -49,6 +52,13 @@ class CitebotApp(App[None]):
         Binding("ctrl+y", "copy_reply", "Copy reply", id="copy_reply"),
         # Quit works from every screen (help, export, the palette), as the footer says.
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        # Reading the conversation without leaving the question box.
+        Binding("pageup", "scroll_conversation('page_up')", "Scroll up a page", show=False, id="page_up"),
+        Binding("pagedown", "scroll_conversation('page_down')", "Scroll down a page", show=False, id="page_down"),
+        Binding("ctrl+home", "scroll_conversation('home')", "Start of the conversation", show=False,
+                id="conversation_start"),
+        Binding("ctrl+end", "scroll_conversation('end')", "End of the conversation", show=False, id="conversation_end"),
+        Binding("escape", "back_to_question", "Back to the question box", show=False, id="back_to_question"),
     ]
 
     def __init__(self, corpus_dir: Path | None = None, settings: Settings | None = None,
@@ -80,7 +90,13 @@ class CitebotApp(App[None]):
             yield SourcesPanel(id="sources")
         yield Footer()
 
+    NARROW = 100  # columns: below, the sources panel lies over the chat instead of beside it
+
+    def on_resize(self, event) -> None:
+        self.query_one("#main").set_class(event.size.width < self.NARROW, "-narrow")
+
     def on_mount(self) -> None:
+        self.query_one("#main").set_class(self.size.width < self.NARROW, "-narrow")
         self.query_one("#sources").display = False
         self.query_one(QuestionInput).focus()
         self.load_bot()
@@ -131,7 +147,7 @@ class CitebotApp(App[None]):
             question, previous, view = await self._questions.get()
             assert self.bot is not None  # set before bot_ready
             reply = await asyncio.to_thread(self.bot.ask, question, 3, self.locale, previous)
-            view.show(reply)
+            await view.show(reply)  # laid out before it is scrolled to
             self._answered(question, view, reply)
 
     @property
@@ -161,16 +177,45 @@ class CitebotApp(App[None]):
         self._scroll_to(view)
 
     def _scroll_to(self, view: ReplyView) -> None:
-        """Bring a reply into view once it is laid out: its start, or the end of the conversation."""
+        """Bring a reply into view once it is laid out, from its top: the end of the conversation
+        when the question and its reply fit, else the question at the top."""
         conversation = self.query_one("#conversation")
 
         def scroll() -> None:
-            if view.region.height > conversation.region.height:
-                conversation.scroll_to_widget(view, animate=False, top=True)
+            index = conversation.children.index(view)
+            question = conversation.children[index - 1] if index else view
+            if view.outer_size.height + question.outer_size.height + 1 > conversation.scrollable_content_region.height:
+                conversation.scroll_to_widget(question, animate=False, top=True)
             else:
                 conversation.scroll_end(animate=False)
 
         self.call_after_refresh(scroll)
+
+    # -- keys --------------------------------------------------------------------------------------
+
+    def action_scroll_conversation(self, where: str) -> None:
+        conversation = self.query_one("#conversation", VerticalScroll)
+        {"page_up": conversation.scroll_page_up, "page_down": conversation.scroll_page_down,
+         "home": conversation.scroll_home, "end": conversation.scroll_end}[where](animate=False)
+
+    def action_back_to_question(self) -> None:
+        """Escape: put away the sources panel where it lies over the chat, and return to the box."""
+        panel = self.query_one(SourcesPanel)
+        if panel.display and self.query_one("#main").has_class("-narrow"):
+            panel.display = False
+        self.query_one(QuestionInput).focus()
+
+    def on_key(self, event) -> None:
+        """Typing anywhere in the conversation goes to the question box, not lost."""
+        box = self.query_one(QuestionInput)
+        if self.screen is not self.screen_stack[0] or box.has_focus or not event.is_printable or not event.character:
+            return
+        if isinstance(self.focused, Input):
+            return
+        event.stop()
+        event.prevent_default()
+        box.focus()
+        box.insert_text_at_cursor(event.character)
 
     @on(QuestionInput.Submitted, "#question")
     def _submitted(self, event: QuestionInput.Submitted) -> None:
@@ -218,13 +263,25 @@ class CitebotApp(App[None]):
     # -- actions and commands ----------------------------------------------------------------------
 
     def action_help(self) -> None:
-        rows = [(b.key_display or b.key, b.description, b.id or "") for b in self.BINDINGS if isinstance(b, Binding)]
-        for widget in (QuestionInput, QuoteBlock, SourceViewer, HelpScreen):
-            rows += [(b.key, b.description, b.id or "") for b in widget.BINDINGS if isinstance(b, Binding)]
-        rows.append(("ctrl+p", "Command palette", "command_palette"))
-        rows.append(("enter", "Send the question / open the chosen item", "input_submit"))
-        rows.append(("tab / shift+tab", "Move between replies, quotes and panels", "focus_next"))
-        self.push_screen(HelpScreen(rows))
+        """Every key, with what it does, in sections."""
+        def keys(bindings) -> list[tuple[str, str]]:
+            return [(b.key_display or b.key.replace(",", " / "), b.description) for b in bindings if isinstance(b, Binding)]
+
+        app = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        sections = [
+            ("Commands", keys(b for b in app if b.show) + [("ctrl+p", "Command palette: every command by name")]),
+            ("Reading the conversation (also while typing)",
+             keys(b for b in app if not b.show)
+             + [("home / end", "In an empty question box: start or end of the conversation"),
+                ("tab", "From the question box: the newest reply; then its quotes"),
+                ("shift+tab", "Back the other way")]),
+            ("Question box", [("enter", "Send the question")] + keys(b for b in QuestionInput.BINDINGS
+                                                                   if isinstance(b, Binding) and b.key != "tab")),
+            ("Replies and quotes", keys(ReplyView.BINDINGS) + keys(QuoteBlock.BINDINGS)
+             + [("any letter", "Goes to the question box")]),
+            ("Source viewer", keys(SourceViewer.BINDINGS)),
+        ]
+        self.push_screen(HelpScreen(sections))
 
     def action_toggle_sources(self) -> None:
         panel = self.query_one(SourcesPanel)
@@ -256,11 +313,11 @@ class CitebotApp(App[None]):
             self.notify("No reply to copy yet.", markup=False)
             return
         text = f"Q: {visible(view.question)}\n{reply_text(view.reply)}"
+        # The text goes to the terminal with an OSC 52 sequence; whether the terminal puts it on the
+        # clipboard cannot be known (tmux and some terminals drop it), so the message says only what
+        # was done, and names a way that always works.
         self.copy_to_clipboard(text)
-        if self.clipboard == text:
-            self.notify("Copied the reply with its citations.", markup=False)
-        else:
-            self.notify("Could not copy the reply.", severity="warning", markup=False)
+        self.notify(COPY_SENT, markup=False, timeout=8)
 
     def action_export(self) -> None:
         if not self.turns:

@@ -15,6 +15,7 @@ from ..model import Quote
 from ..segment import lines_of as file_lines
 
 WINDOW = 150  # lines shown either side of the quote: a 20 MB file never becomes 400k widgets
+GUTTER = 6  # columns of the line numbers
 
 
 def _styled_line(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) -> Text:
@@ -28,7 +29,7 @@ def _styled_line(text: str, start: int, end: int, spans: list[tuple[int, int, st
 
 
 class SourceViewer(Screen):
-    """A whole source, scrolled to a quote: the quote highlighted, boilerplate dimmed."""
+    """A whole source, scrolled to a quote: the quote highlighted, what is never quoted dimmed."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="viewer_back")]
 
@@ -46,11 +47,13 @@ class SourceViewer(Screen):
                 meta.append(f"{label}: ", style="bold")
                 meta.append(field(value) + "\n")
         meta.append("file: ", style="bold")
-        meta.append(f"{field(src.shown)}  ·  quote at lines {lines_of(self.quote.line_start, self.quote.line_end)}  ·  ")
+        single = self.quote.line_start == self.quote.line_end
+        meta.append(f"{field(src.shown)}  ·  quote at line{'' if single else 's'} "
+                    f"{lines_of(self.quote.line_start, self.quote.line_end)}\n")
         meta.append("highlighted", style="reverse")
-        meta.append(" = the quote, ")
+        meta.append(" = the quote  ·  ")
         meta.append("dimmed", style="dim")
-        meta.append(" = page furniture never quoted")
+        meta.append(" = never quoted (page furniture)")
         yield Static(meta, id="viewer-meta")
         with VerticalScroll(id="viewer-body"):
             yield from self._lines()
@@ -58,15 +61,22 @@ class SourceViewer(Screen):
 
     def _lines(self):
         text = self.document.text
-        spans = [(s.start, s.end, "dim") for s in self.document.sentences if s.boilerplate]
+        # Everything is dimmed but what may be quoted: the quotable sentences and the headings. Page
+        # furniture (menus, bylines, ads, footers), whole lines or sentences, stays dim.
+        spans = [(0, len(text), "dim")]
+        spans += [(s.start, s.end, "not dim") for s in self.document.sentences if not s.boilerplate]
+        spans += [(h.start, h.end, "not dim") for h in self.document.headings]
         spans.append((self.quote.start, self.quote.end, "reverse bold"))
         first = max(1, self.quote.line_start - WINDOW)
         last = self.quote.line_end + WINDOW
+        # Long lines wrap under their text, not under the line numbers (a hanging indent).
+        width = max(20, self.app.size.width - GUTTER - 4)
         for line in file_lines(text):
             if line.number < first or line.number > last:
                 continue
             row = Text(f"{line.number:>5} ", style="dim")
-            row.append_text(_styled_line(text, line.start, line.end, spans))
+            wrapped = _styled_line(text, line.start, line.end, spans).wrap(self.app.console, width)
+            row.append_text(Text("\n" + " " * GUTTER).join(wrapped))
             classes = "line quoted" if self.quote.line_start <= line.number <= self.quote.line_end else "line"
             yield Static(row, classes=classes, id=f"line-{line.number}")
 
@@ -76,24 +86,26 @@ class SourceViewer(Screen):
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key binding, with its id (for remapping)."""
+    """Every key and what it does, in sections: a key column as wide as the widest key, then the
+    description, which wraps under itself."""
 
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", id="help_close")]
 
-    def __init__(self, bindings: list[tuple[str, str, str]]) -> None:
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
         super().__init__()
-        self.bindings = bindings
+        self.sections = sections
 
     def compose(self) -> ComposeResult:
-        table = Text()
-        table.append("Keys\n\n", style="bold")
-        for key, description, binding_id in self.bindings:
-            table.append(f"{key:<14}", style="bold")
-            table.append(f"{description:<34}")
-            table.append(f"{binding_id}\n", style="dim")
-        table.append("\nEvery command is also in the command palette (ctrl+p). Escape closes this help.")
+        width = max((len(key) for _, rows in self.sections for key, _ in rows), default=8) + 2
         with VerticalScroll(id="help-box"):
-            yield Static(table)
+            yield Static(Text("Keys", style="bold"))
+            for title, rows in self.sections:
+                yield Static(Text(title, style="bold underline"), classes="help-section")
+                for key, description in rows:
+                    with Horizontal(classes="help-row"):
+                        yield Static(Text(key, style="bold"), classes="help-key").set_styles(f"width: {width};")
+                        yield Static(Text(description), classes="help-description")
+            yield Static(Text("Escape, F1 or q closes this help."), classes="help-section")
 
 
 class ExportScreen(ModalScreen[str | None]):

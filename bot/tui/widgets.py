@@ -6,11 +6,13 @@ output, never parsed as markup.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
@@ -34,19 +36,67 @@ def literal(text: str, style: str = "") -> Text:
     return Text(visible(text), style=style)
 
 
+_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def pasted(text: str) -> tuple[str, bool]:
+    """Pasted text as one line of a question, and whether control codes were taken out of it."""
+    cleaned = _CONTROL.sub("", _ESCAPE.sub("", text))
+    return " ".join(cleaned.split()), cleaned != text
+
+
 class QuestionInput(Input):
     """The question box: Enter sends, Up and Down walk through earlier questions."""
 
     BINDINGS = [
         Binding("up", "history(-1)", "Earlier question", show=False, id="history_back"),
         Binding("down", "history(1)", "Later question", show=False, id="history_forward"),
+        Binding("tab", "to_conversation", "To the newest reply", show=False, id="to_conversation"),
     ]
 
+    def action_home(self, select: bool = False) -> None:
+        """Home: the start of the question; in an empty box, the start of the conversation."""
+        if not self.value and not select:
+            self.call_later(self.run_action, "app.scroll_conversation('home')")
+        else:
+            super().action_home(select)
+
+    def action_end(self, select: bool = False) -> None:
+        """End: the end of the question; in an empty box, the end of the conversation."""
+        if not self.value and not select:
+            self.call_later(self.run_action, "app.scroll_conversation('end')")
+        else:
+            super().action_end(select)
+
+    def action_to_conversation(self) -> None:
+        replies = self.app.query(ReplyView)
+        if replies:
+            replies.last().focus()
+        else:
+            self.app.action_focus_next()
+
     def __init__(self, **kwargs) -> None:
-        super().__init__(placeholder="Ask about the sources, then press Enter", **kwargs)
+        # No select-all on focus: a key typed elsewhere is put here and must not be typed over.
+        super().__init__(placeholder="Ask about the sources, then press Enter", select_on_focus=False, **kwargs)
         self.history: list[str] = []
         self._position = 0
         self._draft = ""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste of several lines is one question, its lines joined by spaces; terminal escape
+        codes and other control characters in it are removed, and the person is told so."""
+        event.stop()
+        event.prevent_default()  # not Input's own paste, which keeps the first line only
+        text, removed = pasted(event.text)
+        if text:
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *selection)
+        if removed:
+            self.notify("Removed terminal control codes from the pasted text.", markup=False)
 
     def remember(self, question: str) -> None:
         if question and (not self.history or self.history[-1] != question):
@@ -132,7 +182,19 @@ class QuoteBlock(Static, can_focus=True):
 
 
 class ReplyView(Vertical, can_focus=True):
-    """The bot's reply to one question; pending until the answer arrives."""
+    """The bot's reply to one question; pending until the answer arrives. Up and Down move to the
+    reply before or after; Tab goes through its quotes."""
+
+    BINDINGS = [
+        Binding("up", "neighbour(-1)", "Earlier reply", show=False, id="reply_previous"),
+        Binding("down", "neighbour(1)", "Later reply", show=False, id="reply_next"),
+    ]
+
+    def action_neighbour(self, step: int) -> None:
+        replies = list(self.app.query(ReplyView))
+        index = replies.index(self) + step
+        if 0 <= index < len(replies):
+            replies[index].focus()
 
     @dataclass
     class Selected(Message):
@@ -149,12 +211,12 @@ class ReplyView(Vertical, can_focus=True):
         else:
             yield from self._parts(self.reply)
 
-    def show(self, reply: Reply) -> None:
+    def show(self, reply: Reply) -> AwaitComplete:
+        """Show the answer; awaiting the result waits until it is laid out in the conversation."""
         self.reply = reply
         self.remove_class("pending")
         self.add_class(reply.outcome.replace("_", "-"))
-        self.remove_children()
-        self.mount_all(self._parts(reply))
+        return AwaitComplete(self.remove_children(), self.mount_all(self._parts(reply)))
 
     @staticmethod
     def _parts(reply: Reply) -> list[Static]:
