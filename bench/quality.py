@@ -32,6 +32,12 @@ MEDQUAD = ROOT.parent / "shared" / "data" / "medquad"
 ANSWERABLE = {"information", "symptoms", "causes", "exams and tests", "outlook", "inheritance", "genetic changes",
               "susceptibility", "stages", "complications", "frequency", "research"}
 BUNDLED_SET = Path(__file__).with_name("bundled_quality.jsonl")
+# Written after the ranker was tuned on BUNDLED_SET, in other words than the sources, and frozen
+# before anything was tuned on it: the bundled corpus's held-out figure.
+PARAPHRASE_SET = Path(__file__).with_name("bundled_paraphrase.jsonl")
+# Split before looking: only the first half's misses are ever listed (to tune on); the second half
+# is scored and never shown, so its figure stays held out.
+PARAPHRASE_DEV, PARAPHRASE_TEST = slice(0, 42), slice(42, None)
 # Questions the bundled corpus does not answer (off-topic, or near its topic): each must abstain.
 NOT_COVERED = [
     "What is electroconvulsive therapy?", "How does MDMA work in the brain?", "Who painted the Mona Lisa?",
@@ -40,6 +46,56 @@ NOT_COVERED = [
     "Does ketamine cause bladder damage?", "What is transcranial magnetic stimulation?",
     "How much does a ketamine clinic charge?", "What is the half-life of ketamine?",
 ]
+
+
+# The ranker's main weights, and the values --loso tries for each (ranking.toml holds the shipped ones).
+GRID = {
+    ("answer", "MIN_COVERAGE"): (0.5, 0.6, 0.7),
+    ("rank", "CUE_BONUS"): (0.15, 0.3, 0.45),
+    ("rank", "BM25_SHARE"): (0.15, 0.25, 0.4),
+}
+
+
+def leave_one_site_out(bot: Bot, by_site: dict[str, list[dict]]) -> None:
+    """For each site: the weights of GRID chosen on the other sites' questions (best hit@1 + hit@3),
+    then scored on this site's, which the choice never saw."""
+    import itertools
+
+    from bot import answer, rank
+
+    modules = {"answer": answer, "rank": rank}
+    shipped = {key: getattr(modules[key[0]], key[1]) for key in GRID}
+
+    def use(values: dict) -> None:
+        for (module, name), value in values.items():
+            setattr(modules[module], name, value)
+
+    combos = [dict(zip(GRID, values, strict=True)) for values in itertools.product(*GRID.values())]
+    print("\nHELD OUT (leave one site out): weights chosen on the other three sites")
+    print(f"{'held-out site':<28} {'n':>5} {'hit@1':>6} {'hit@3':>6}   chosen on the others")
+    held = []
+    for name, site_rows in sorted(by_site.items()):
+        tuning = [row for other, rows in by_site.items() if other != name for row in rows]
+        best, best_value = None, -1.0
+        for combo in combos:
+            use(combo)
+            result, _ = run_medquad(bot, tuning)
+            if result["hit@1"] + result["hit@3"] > best_value:
+                best, best_value = combo, result["hit@1"] + result["hit@3"]
+        assert best is not None
+        use(best)
+        result, _ = run_medquad(bot, site_rows)
+        held.append(result)
+        chosen = ", ".join(f"{key[1].lower()}={value}" for key, value in best.items())
+        print(f"{name:<28} {result['n']:>5} {result['hit@1']:>6.3f} {result['hit@3']:>6.3f}   {chosen}")
+    use(shipped)
+    print(f"{'mean over the four sites':<28} {'':>5} {statistics.mean(r['hit@1'] for r in held):>6.3f} "
+          f"{statistics.mean(r['hit@3'] for r in held):>6.3f}")
+
+
+def site(publisher: str) -> str:
+    """'National Cancer Institute (cancer.gov)' -> 'cancer.gov'; 'Genetics Home Reference (GHR)' -> 'GHR'."""
+    return publisher.rsplit("(", 1)[-1].rstrip(")") if "(" in publisher else publisher
 
 
 def sample_medquad(n: int, seed: int) -> list[dict]:
@@ -83,9 +139,9 @@ def run_medquad(bot: Bot, rows: list[dict]) -> tuple[dict, list]:
     }, misses
 
 
-def run_bundled(bot: Bot) -> tuple[dict, list]:
-    rows = [json.loads(line) for line in BUNDLED_SET.open(encoding="utf-8") if line.strip()]
-    hit1 = hit3 = 0
+def run_bundled(bot: Bot, path: Path = BUNDLED_SET, part: slice = slice(None)) -> tuple[dict, list]:
+    rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()][part]
+    hit1 = hit3 = answered = 0
     misses = []
     for row in rows:
         reply = bot.ask(row["question"])
@@ -93,12 +149,13 @@ def run_bundled(bot: Bot) -> tuple[dict, list]:
         wanted = [" ".join(w.split()) for w in [row["sentence"], *row.get("also", [])]]
         want = wanted[0]
         found = [i for i, t in enumerate(texts) if any(w in t for w in wanted)]
+        answered += reply.outcome == "answer"
         hit1 += bool(found and found[0] == 0)
         hit3 += bool(found and found[0] < 3)
         if not found or found[0] > 0:
             misses.append((row["question"], reply.outcome, texts[:1], want))
     n = len(rows)
-    return {"n": n, "hit@1": hit1 / n, "hit@3": hit3 / n}, misses
+    return {"n": n, "hit@1": hit1 / n, "hit@3": hit3 / n, "answered": answered / n}, misses
 
 
 def main() -> int:
@@ -107,6 +164,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--worst", type=int, default=10, help="misses to list per set")
     parser.add_argument("--skip-medquad", action="store_true")
+    parser.add_argument("--loso", action="store_true", help="also leave one site out: weights re-tuned on three "
+                        "sites, scored on the fourth (about 5 minutes)")
     args = parser.parse_args()
 
     # Every corpus is opened as the chat and the command line open it, through the cache; the
@@ -118,12 +177,19 @@ def main() -> int:
 
 def measure(args: argparse.Namespace) -> int:
     small = Bot.open()
+    held, _ = run_bundled(small, PARAPHRASE_SET, PARAPHRASE_TEST)
+    print(f"bundled corpus, paraphrase set, test half (HELD OUT: never looked at): {held['n']} questions  "
+          f"answered {held['answered']:.3f}  hit@1 {held['hit@1']:.3f}  hit@3 {held['hit@3']:.3f}")
+    dev, held_misses = run_bundled(small, PARAPHRASE_SET, PARAPHRASE_DEV)
+    print(f"bundled corpus, paraphrase set, dev half (its misses are read while tuning): {dev['n']} questions  "
+          f"answered {dev['answered']:.3f}  hit@1 {dev['hit@1']:.3f}  hit@3 {dev['hit@3']:.3f}")
     bundled, bundled_misses = run_bundled(small)
-    print(f"bundled corpus: {bundled['n']} questions  hit@1 {bundled['hit@1']:.3f}  hit@3 {bundled['hit@3']:.3f}")
+    print(f"bundled corpus, original set (IN-SAMPLE: tuned on): {bundled['n']} questions  "
+          f"answered {bundled['answered']:.3f}  hit@1 {bundled['hit@1']:.3f}  hit@3 {bundled['hit@3']:.3f}")
     answered = [q for q in NOT_COVERED if small.ask(q).outcome == "answer"]
     print(f"bundled corpus: {len(NOT_COVERED) - len(answered)}/{len(NOT_COVERED)} off- and near-topic questions abstain"
           + (f"; answered: {answered}" if answered else ""))
-    for question, outcome, got, want in bundled_misses[: args.worst]:
+    for question, outcome, got, want in (held_misses[: args.worst] + bundled_misses[: args.worst]):
         print(f"    {outcome:<9} {question}\n              want: {want[:100]}\n              got:  {(got[0] if got else '-')[:100]}")
 
     if args.skip_medquad or not MEDQUAD.is_dir():
@@ -136,10 +202,26 @@ def measure(args: argparse.Namespace) -> int:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print(f"\nMedQuAD: loaded and indexed {len(bot.corpus.documents)} documents in {time.perf_counter() - started:.1f} s")
-    result, misses = run_medquad(bot, sample_medquad(args.n, args.seed))
-    print(f"{'n':>5} {'hit@1':>6} {'hit@3':>6} {'no_answer':>9} {'referred':>8} {'p50 ms':>7} {'p95 ms':>7}")
-    print(f"{result['n']:>5} {result['hit@1']:>6.3f} {result['hit@3']:>6.3f} {result['no_answer']:>9.3f} "
+    rows = sample_medquad(args.n, args.seed)
+    publisher = {d.source.id: d.source.publisher or "?" for d in bot.corpus.documents}
+    by_site: dict[str, list[dict]] = {}
+    for row in rows:
+        by_site.setdefault(site(publisher.get(row["gold"][0], "?")), []).append(row)
+    print(f"{'site of the gold document':<28} {'n':>5} {'hit@1':>6} {'hit@3':>6} {'no_answer':>9} {'referred':>8} "
+          f"{'p50 ms':>7} {'p95 ms':>7}")
+    misses: list = []
+    for name, site_rows in sorted(by_site.items()):
+        result, site_misses = run_medquad(bot, site_rows)
+        misses += site_misses
+        print(f"{name:<28} {result['n']:>5} {result['hit@1']:>6.3f} {result['hit@3']:>6.3f} {result['no_answer']:>9.3f} "
+              f"{result['referred']:>8.3f} {result['p50 ms']:>7.2f} {result['p95 ms']:>7.2f}")
+    result, _ = run_medquad(bot, rows)
+    print(f"{'all':<28} {result['n']:>5} {result['hit@1']:>6.3f} {result['hit@3']:>6.3f} {result['no_answer']:>9.3f} "
           f"{result['referred']:>8.3f} {result['p50 ms']:>7.2f} {result['p95 ms']:>7.2f}")
+    print("(IN-SAMPLE: ranking.toml's weights and qtypes.toml were set by hand on MedQuAD dev questions of all "
+          "four sites; --loso re-tunes the main weights on three sites and scores the fourth)")
+    if args.loso:
+        leave_one_site_out(bot, by_site)
     print("worst misses (type, question, outcome, cited, gold):")
     for qtype, question, outcome, ids, gold in misses[: args.worst]:
         print(f"    [{qtype}] {question} -> {outcome} {ids} gold {gold}")
