@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from .about import Asked, about_sources, sentences_for
 from .corpus import Corpus, Document, Progress
 from .followup import filled, read_as
 from .index import Hit, Index, IndexDamaged
@@ -182,6 +183,11 @@ class Bot:
         return list(dict.fromkeys(stems)), cues
 
     def quotes_for(self, question: str, limit: int = 3) -> list[Quote]:
+        asked = about_sources(question, self.corpus.documents)
+        if asked is not None:
+            about = self._about(asked, limit)
+            if about or asked.kind != "person":  # a source named, its words on it quoted, or none
+                return about
         stems, cues = self.read(question)
         if not stems:
             return []
@@ -214,6 +220,15 @@ class Bot:
                 if sentence.boilerplate is None and (d, s) not in seen:
                     extra.append(Hit(d, s, 0.0))
         return hits + extra[:NAMED_SOURCE_SENTENCES]
+
+    def _about(self, asked: Asked, limit: int) -> list[Quote]:
+        """The sources' own words on themselves: bylines, date lines, disclosures (about.py)."""
+        quotes: list[Quote] = []
+        for d, s in sentences_for(asked, self.corpus.documents):
+            quote = self._quote(_Candidate(d, s, s, 1.0, 1.0))
+            if not any(q.source.id == quote.source.id and same_words(q.text) == same_words(quote.text) for q in quotes):
+                quotes.append(quote)
+        return _merge(quotes)[:limit]
 
     def _quote(self, cand: _Candidate) -> Quote:
         doc = self.corpus.documents[cand.doc]

@@ -31,6 +31,7 @@ CUE_SATURATION: int = _W["cue_saturation"]
 TITLE_BONUS: float = _W["title_bonus"]
 DOC_SUPPORT: float = _W["doc_support"]
 BM25_SHARE: float = _W["bm25_share"]
+DEFINITION_BONUS: float = _W["definition_bonus"]
 CANDIDATES: int = RANKING["retrieval"]["candidates"]
 NAMED_SOURCE_SENTENCES: int = RANKING["retrieval"]["named_source_sentences"]
 FIELD_BOOSTS: dict[str, float] = RANKING["retrieval"]["field_boosts"]
@@ -45,6 +46,7 @@ class Cues:
     stems: frozenset[str] = frozenset()
     patterns: tuple[re.Pattern[str], ...] = ()
     frame: frozenset[str] = frozenset()
+    defines: bool = False  # "What is X?": a sentence that says what X is comes first
 
     def hits(self, own: set[str], text: str, asked: set[str]) -> float:
         """How strongly a sentence answers this kind of question: its answer words (not those the
@@ -65,7 +67,7 @@ class QuestionTypes:
             asks = [next(compiled) for _ in t["question"]]
             answers = tuple(next(compiled) for _ in t.get("answer_patterns", ()))
             cues = Cues(frozenset(stem(w) for w in t.get("answer", ())), answers,
-                        frozenset(stem(w) for w in t.get("frame", ())))
+                        frozenset(stem(w) for w in t.get("frame", ())), bool(t.get("defines")))
             types.append((asks, cues, bool(t.get("fallback"))))
         return types
 
@@ -78,6 +80,7 @@ class QuestionTypes:
             frozenset().union(*(c.stems for c in chosen)),
             tuple(p for c in chosen for p in c.patterns),
             frozenset().union(*(c.frame for c in chosen)),
+            any(c.defines for c in chosen),
         )
 
 
@@ -107,6 +110,7 @@ def score_candidates(hits, documents: list[Document], weights: dict[str, float],
         return []
     total = sum(weights.values()) or 1.0
     rarest = max(weights, key=lambda term: weights[term])
+    subject = list(weights)  # the question's own words, in order: what "What is X?" asks about
     asked = set(weights)
     top = max(h.score for h in hits) or 1.0
     floor = min((h.score for h in hits if h.score > 0), default=0.0)
@@ -142,6 +146,8 @@ def score_candidates(hits, documents: list[Document], weights: dict[str, float],
             bonus += CUE_BONUS * min(found, CUE_SATURATION) / CUE_SATURATION
         if named:
             bonus += TITLE_BONUS
+        if cues.defines and _defines(text, own_terms, subject):
+            bonus += DEFINITION_BONUS
         out.append(Candidate(hit.doc, hit.sentence, score * bonus, coverage))
     per_doc: dict[int, int] = {}
     for cand in out:
@@ -153,6 +159,21 @@ def score_candidates(hits, documents: list[Document], weights: dict[str, float],
     # them (its segments differ between builds); scores rounded so float noise breaks no tie.
     out.sort(key=lambda c: (-round(c.score, 9), c.doc, c.sentence))
     return out
+
+
+_LINK = re.compile(r"\s*(is|are|was|were|refers to|means|,|\(|—|–)(\s|$)", re.IGNORECASE)
+
+
+def _defines(text: str, own_terms: list[str], subject: list[str]) -> bool:
+    """Whether a sentence opens by saying what the subject is: the subject's words first, then
+    "is", "are", a comma or a parenthesis ("Ketamine, initially known as...", "Glutamate is the
+    brain's..."), not "Ketamine-assisted therapy is..."."""
+    if not subject or own_terms[: len(subject)] != subject:
+        return False
+    words = list(re.finditer(r"[^\W_]+", text))
+    if len(words) <= len(subject):
+        return False
+    return _LINK.match(text, words[len(subject) - 1].end()) is not None
 
 
 def _shape(text: str) -> float:

@@ -1,0 +1,90 @@
+"""Questions about the sources themselves: who wrote one, who a person is, when one was published,
+what one discloses. They are answered from the source's own words where its text states them (the
+byline, the date line, the disclosure), quoted with their origin like any other quote. Bylines and
+date lines are page furniture for every other question; only these questions quote them.
+
+    Who wrote The Expanding Role of Ketamine in Psychiatry?   -> "By: Lauro Amezcua-Patino, MD. FAPA."
+    Who is Lauro Amezcua-Patino?                              -> the same byline
+    When was the Soft Reboot Wellness article published?      -> "May 30, 2024"
+    What does Dr. Safa's blog disclose?                       -> "Disclosure: Dr. Safa Rubaye serves as ..."
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .corpus import Document
+from .text import STOPWORDS, stem, words
+
+_AUTHOR = re.compile(r"\b(who (wrote|writes|authored|published|is (the )?(author|writer) of)|(author|writer)s? of)\b")
+_PERSON = re.compile(r"^\W*who (is|was)\b(?! the (author|writer)\b)")
+_WHEN = re.compile(r"\b(when (was|were|is|did)\b.*\b(published|written|posted|dated|come out|came out|appear)|"
+                   r"(publication|publishing|posting) date|what date)\b")
+_DISCLOSE = re.compile(r"\b(disclos\w*|conflicts? of interest|financial interest)\b")
+_DISCLOSING = re.compile(r"\b(disclos\w*|conflicts? of interest|serves as|employed by|paid by|sponsored by)\b", re.I)
+_SOURCE_WORDS = frozenset(stem(w) for w in "article blog post page site website source paper review dr".split())
+_DEGREES = frozenset(stem(w) for w in "md phd fapa do rn np".split())
+
+
+@dataclass(frozen=True)
+class Asked:
+    kind: str  # "author", "person", "date" or "disclosure"
+    documents: tuple[int, ...]  # the sources the question names
+
+
+def about_sources(question: str, documents: list[Document]) -> Asked | None:
+    """What a question asks about the sources, and which ones it names; None for any other question."""
+    text = question.lower()
+    if _AUTHOR.search(text):
+        kind = "author"
+    elif _WHEN.search(text):
+        kind = "date"
+    elif _DISCLOSE.search(text):
+        kind = "disclosure"
+    elif _PERSON.search(text):
+        kind = "person"
+    else:
+        return None
+    named = set(_content(text)) - _SOURCE_WORDS
+    scores = {i: score for i, doc in enumerate(documents) if (score := _names(doc, named, kind))[0]}
+    best = max(scores.values(), default=(0, 0.0))
+    found = tuple(i for i, score in scores.items() if score == best)  # the sources it names best
+    return Asked(kind, found) if found else None
+
+
+def _content(text: str) -> list[str]:
+    """The stems of a text's content words: "ketamines" names "Ketamine's"."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2]
+
+
+def _names(doc: Document, named: set[str], kind: str) -> tuple[int, float]:
+    """How well the question's words name this source, as (words named, share named); (0, 0.0)
+    when it does not: half its title's words or more, or its author's or publisher's name (a
+    person asked about is named by any part of it)."""
+    source = doc.source
+    people = {w for w in _content(" ".join(filter(None, (source.author, source.publisher)))) if w not in _DEGREES}
+    by_name = (len(people & named), len(people & named) / len(people)) if people & named else (0, 0.0)
+    if kind == "person":
+        return by_name
+    title = set(_content(source.title))
+    hits = len(title & named)
+    by_title = (hits, hits / len(title)) if title and hits >= max(2, (len(title) + 1) // 2) else (0, 0.0)
+    return max(by_title, by_name)
+
+
+def sentences_for(asked: Asked, documents: list[Document]) -> Iterator[tuple[int, int]]:
+    """The (document, sentence) pairs that answer it, in the order of the sources."""
+    for d in asked.documents:
+        doc = documents[d]
+        for s, sentence in enumerate(doc.sentences):
+            text = doc.text[sentence.start : sentence.end]
+            # Who someone is: what the source says of them first, their byline after.
+            if asked.kind in ("disclosure", "person") and sentence.boilerplate is None and _DISCLOSING.search(text):
+                yield d, s
+        for s, sentence in enumerate(doc.sentences):
+            if asked.kind in ("author", "person") and sentence.boilerplate == "byline":
+                yield d, s
+            elif asked.kind == "date" and sentence.boilerplate == "date line":
+                yield d, s
