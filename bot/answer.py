@@ -13,6 +13,10 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from . import lexicon
 from .about import Asked, about_sources, sentences_for
 from .corpus import Corpus, Document, Progress
 from .followup import filled, read_as
@@ -33,7 +37,7 @@ from .rank import (
 )
 from .settings import DEFAULT_COUNTRY, Settings
 from .store import open_corpus, rebuild_index
-from .text import GENERIC, key_words, stem, terms
+from .text import GENERIC, STOPWORDS, key_words, stem, terms
 from .triage_model import MAX_CHARS as TRIAGE_CHARS  # triage reads this much of a message
 
 MAX_QUESTION_CHARS = 2000  # retrieval reads this much of a question; triage more (TRIAGE_CHARS)
@@ -170,17 +174,31 @@ class Bot:
             if self.index.knows(word):
                 stems.extend(terms(word))
                 continue
-            corrected = self.index.correct(word)
+            corrected = self.index.correct(word) or _asks_nothing(word)
+            if corrected is None and (parts := self._glued(word)):
+                stems.extend(stem(p) for p in parts if p not in STOPWORDS)  # "sideeffects" is "side effects"
+                continue
             if corrected is None:
                 if word in GENERIC or stem(word) in frame:
                     continue
                 return None, cues
-            stems.append(stem(corrected))
             question = re.sub(rf"\b{re.escape(word)}\b", corrected, question, flags=re.IGNORECASE)
             corrected_any = True
+            if corrected not in STOPWORDS:  # "waht" is "what": a typo of a word that asks nothing
+                stems.append(stem(corrected))
         if corrected_any:  # "what is the mechanizm" asks for a mechanism
             cues = self.question_types.cues(question)
         return list(dict.fromkeys(stems)), cues
+
+    def _glued(self, word: str) -> tuple[str, str] | None:
+        """Two words typed without the space between them, both known to the sources (or words
+        that ask nothing): "sideeffects" -> ("side", "effects"); None otherwise."""
+        if len(word) < 6 or not word.isalpha() or lexicon.is_english_word(word):
+            return None
+        parts = lexicon.split_glued(word)
+        if parts and all(p in STOPWORDS or self.index.knows(p) for p in parts):
+            return parts
+        return None
 
     def quotes_for(self, question: str, limit: int = 3) -> list[Quote]:
         asked = about_sources(question, self.corpus.documents)
@@ -234,6 +252,18 @@ class Bot:
         doc = self.corpus.documents[cand.doc]
         a, b = doc.sentences[cand.first], doc.sentences[cand.last]
         return Quote(doc.text[a.start : b.end], a.start, b.end, a.line_start, b.line_end, cand.score, doc.source)
+
+
+_FUNCTION_WORDS = sorted(w for w in STOPWORDS if len(w) >= 3)
+
+
+def _asks_nothing(word: str) -> str | None:
+    """The function word a short typo stands for ("waht" -> "what", "teh" -> "the"): one edit or
+    two letters swapped, the same first letter, and no English word of its own."""
+    if not 3 <= len(word) <= 6 or lexicon.is_english_word(word):
+        return None
+    found = process.extractOne(word, _FUNCTION_WORDS, scorer=OSA.distance, score_cutoff=1)
+    return found[0] if found and found[0][0] == word[0] else None
 
 
 def _extent(doc: Document, index: int) -> tuple[int, int]:

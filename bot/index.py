@@ -18,7 +18,7 @@ from pathlib import Path
 
 import tantivy
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from . import lexicon
 from .corpus import Corpus, Document, Progress, vocabulary_of
@@ -107,13 +107,14 @@ class Index:
         """The corpus word a misspelt question word most likely means, or None.
 
         Only a word that is neither in the corpus nor a real English word is corrected, to the
-        closest corpus word within one edit (two for words of eight letters or more) that starts
-        with the same letter: "esketamine" is another drug, not a typo of "ketamine".
+        closest corpus word within one edit (two for words of eight letters or more; two letters
+        swapped count as one edit: "waht", "mechansim") that starts with the same letter:
+        "esketamine" is another drug, not a typo of "ketamine".
         """
         if len(word) < 4 or word.isdigit() or lexicon.is_english_word(word):
             return None
         limit = 1 if len(word) < 8 else 2
-        found = process.extract(word, self._choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=20)
+        found = process.extract(word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=20)
         found = [f for f in found if f[0][0] == word[0]]
         if not found:
             return None
