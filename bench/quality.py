@@ -93,6 +93,48 @@ def leave_one_site_out(bot: Bot, by_site: dict[str, list[dict]]) -> None:
           f"{statistics.mean(r['hit@3'] for r in held):>6.3f}")
 
 
+OFF_TOPIC = [
+    "Who painted the Mona Lisa?", "What is the capital of France?", "How do I change a car tyre?",
+    "What is the best programming language?", "When did the Roman empire fall?", "How tall is Mount Everest?",
+    "Who won the world cup in 2018?", "What is the speed of light?", "How do I bake sourdough bread?",
+    "What is the plot of Hamlet?",
+]
+
+
+def abstention(args: argparse.Namespace, removed: int = 200, answerable: int = 600) -> None:
+    """Abstention: MedQuAD questions whose condition's documents are all taken out of the corpus
+    (unanswerable now), off-topic questions, and answerable questions of the conditions left.
+    Reports the answered rate on answerable questions and the abstention rate on the others."""
+    import gzip
+
+    rows = [json.loads(line) for line in (MEDQUAD / "questions-dev.jsonl").open(encoding="utf-8")]
+    rows = [r for r in rows if r["qtype"] in ANSWERABLE]
+    with gzip.open(MEDQUAD / "corpus.jsonl.gz", "rt", encoding="utf-8") as fh:
+        docs = [json.loads(line) for line in fh]
+    title_of = {d["id"]: d.get("title", "").lower() for d in docs}
+    rng = random.Random(args.seed + 1)
+    gone_rows = rng.sample(rows, removed)
+    gone = {title_of.get(g, "") for r in gone_rows for g in r["gold"]} - {""}
+    kept_docs = [d for d in docs if d.get("title", "").lower() not in gone]
+    left = [r for r in rows if not any(title_of.get(g, "") in gone for g in r["gold"])]
+    rng.shuffle(left)
+    folder = Path(tempfile.mkdtemp(prefix="citebot-abstain-"))
+    try:
+        with gzip.open(folder / "corpus.jsonl.gz", "wt", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(d) + "\n" for d in kept_docs)
+        bot = Bot.open(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    answered = sum(bot.ask(r["question"]).outcome == "answer" for r in left[:answerable])
+    abstained = sum(bot.ask(r["question"]).outcome == "no_answer" for r in gone_rows)
+    off = sum(bot.ask(q).outcome == "no_answer" for q in OFF_TOPIC)
+    print(f"\nABSTENTION (MedQuAD without the documents of {len(gone)} conditions: {len(docs) - len(kept_docs)} "
+          f"documents out)")
+    print(f"  answered, answerable questions:          {answered / answerable:.3f} ({answered}/{answerable})")
+    print(f"  abstained, their conditions taken out:   {abstained / removed:.3f} ({abstained}/{removed})")
+    print(f"  abstained, off-topic questions:          {off / len(OFF_TOPIC):.3f} ({off}/{len(OFF_TOPIC)})")
+
+
 def site(publisher: str) -> str:
     """'National Cancer Institute (cancer.gov)' -> 'cancer.gov'; 'Genetics Home Reference (GHR)' -> 'GHR'."""
     return publisher.rsplit("(", 1)[-1].rstrip(")") if "(" in publisher else publisher
@@ -164,6 +206,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--worst", type=int, default=10, help="misses to list per set")
     parser.add_argument("--skip-medquad", action="store_true")
+    parser.add_argument("--abstain", action="store_true", help="also the abstention benchmark (about a minute)")
     parser.add_argument("--loso", action="store_true", help="also leave one site out: weights re-tuned on three "
                         "sites, scored on the fourth (about 5 minutes)")
     args = parser.parse_args()
@@ -222,6 +265,8 @@ def measure(args: argparse.Namespace) -> int:
           "four sites; --loso re-tunes the main weights on three sites and scores the fourth)")
     if args.loso:
         leave_one_site_out(bot, by_site)
+    if args.abstain:
+        abstention(args)
     print("worst misses (type, question, outcome, cited, gold):")
     for qtype, question, outcome, ids, gold in misses[: args.worst]:
         print(f"    [{qtype}] {question} -> {outcome} {ids} gold {gold}")

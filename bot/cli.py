@@ -110,6 +110,9 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     if opened is None:
         return 2
     corpus, index, stats = opened
+    if args.duplicates:
+        for copy, original in corpus.duplicates:
+            print(f"same text: {field(copy.shown)} ({field(copy.id)}) as {field(original.shown)} ({field(original.id)})")
     print(f"{len(corpus.documents)} documents, {index.size} quotable sentences, "
           f"{time.perf_counter() - started:.2f} s ({stats['read']} of {stats['files']} files read, "
           f"{stats['indexed']} indexed, {stats['removed']} removed)")
@@ -207,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     sources.set_defaults(run=cmd_sources)
     index = sub.add_parser("index", parents=[corpus],
                            help="build or refresh the corpus's search index (in the user's cache)")
+    index.add_argument("--duplicates", action="store_true",
+                       help="list every document whose text another one has (by default: one line says how many)")
     index.set_defaults(run=cmd_index)
     check = sub.add_parser("check", parents=[corpus, as_json], help="run question-test files (TOML) against the corpus")
     check.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="question-test files, or folders holding "

@@ -132,6 +132,7 @@ class Corpus:
     root: Path
     documents: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    duplicates: list[tuple[Source, Source]] = field(default_factory=list)  # (a copy, the one it copies)
 
 
 def bundled_corpus_path() -> Path:
@@ -533,17 +534,24 @@ def text_key(text: str) -> str:
 
 
 def note_duplicates(corpus: Corpus, keys: list[str] | None = None) -> None:
-    """Report, once, a document whose text another document already has (both stay; their
-    quotes are merged into one that names both sources). `keys`: each document's text_key."""
+    """Note every document whose text another document already has (both stay; their quotes are
+    merged into one that names both sources) in `corpus.duplicates`, and report them in one line:
+    a corpus with thousands of copies says so once (`citebot index --duplicates` lists them).
+    `keys`: each document's text_key."""
     first: dict[str, Document] = {}
     for n, doc in enumerate(corpus.documents):
         key = keys[n] if keys is not None else text_key(doc.text)
         if key in first:
-            other = first[key].source
-            corpus.problems.append(Problem(doc.source.path, None, f"same text as {other.path} ({other.id}); "
-                                                                  "quotes from both are shown as one"))
+            corpus.duplicates.append((doc.source, first[key].source))
         else:
             first[key] = doc
+    if corpus.duplicates:
+        copy, original = corpus.duplicates[0]
+        more = len(corpus.duplicates) - 1
+        others = (f", and {more:,} more document{'s repeat' if more != 1 else ' repeats'} another's text "
+                  "(citebot index --duplicates lists them)") if more else ""
+        corpus.problems.append(Problem(copy.path, None, f"same text as {original.path} ({original.id}){others}; "
+                                       "quotes of the same text are shown as one, naming every source"))
 
 
 def make_ids_unique(corpus: Corpus) -> None:

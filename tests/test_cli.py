@@ -207,3 +207,14 @@ def test_citations_name_files_inside_the_corpus_from_any_directory(tmp_path):
     assert source["file"] == "sub/lithium.md"
     opened = Path(source["path"]) if Path(source["path"]).is_absolute() else elsewhere / source["path"]
     assert opened.read_text(encoding="utf-8").startswith("# Lithium")
+
+
+def test_many_copies_are_reported_in_one_line_and_listed_on_request(tmp_path):
+    for i in range(40):
+        (tmp_path / f"copy{i:02}.md").write_text("# Same\n\nLithium is a mood stabiliser.\n", encoding="utf-8")
+    result = citebot("index", "--corpus", str(tmp_path))
+    notices = [line for line in result.stderr.splitlines() if "same text as" in line]
+    assert result.returncode == 0 and len(notices) == 1, result.stderr
+    assert "and 38 more documents repeat another's text" in notices[0]
+    listed = citebot("index", "--duplicates", "--corpus", str(tmp_path)).stdout
+    assert sum(line.startswith("same text: ") for line in listed.splitlines()) == 39
