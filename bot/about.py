@@ -19,11 +19,14 @@ from .corpus import Document
 from .text import STOPWORDS, stem, words
 
 _AUTHOR = re.compile(r"\b(who (wrote|writes|authored|published|is (the )?(author|writer) of)|(author|writer)s? of)\b")
-_PERSON = re.compile(r"^\W*who (is|was)\b(?! the (author|writer)\b)")
+# "Who is <someone>?", not "Who is at risk for...?" nor "Who is affected?"
+_PERSON = re.compile(r"^\W*who (is|was)\b(?! (the (author|writer)|at risk|likely|more likely|most likely|affected|"
+                     r"eligible|a candidate|suitable|prone)\b)")
 _WHEN = re.compile(r"\b(when (was|were|is|did)\b.*\b(published|written|posted|dated|come out|came out|appear)|"
                    r"(publication|publishing|posting) date|what date)\b")
 _DISCLOSE = re.compile(r"\b(disclos\w*|conflicts? of interest|financial interest)\b")
 _DISCLOSING = re.compile(r"\b(disclos\w*|conflicts? of interest|serves as|employed by|paid by|sponsored by)\b", re.I)
+MAX_NAMED = 10
 _SOURCE_WORDS = frozenset(stem(w) for w in "article blog post page site website source paper review dr".split())
 _DEGREES = frozenset(stem(w) for w in "md phd fapa do rn np".split())
 
@@ -51,7 +54,8 @@ def about_sources(question: str, documents: list[Document]) -> Asked | None:
     scores = {i: score for i, doc in enumerate(documents) if (score := _names(doc, named, kind))[0]}
     best = max(scores.values(), default=(0, 0.0))
     found = tuple(i for i, score in scores.items() if score == best)  # the sources it names best
-    return Asked(kind, found) if found else None
+    # A name that hundreds of sources share (a publisher's) names none in particular.
+    return Asked(kind, found) if 0 < len(found) <= MAX_NAMED else None
 
 
 def _content(text: str) -> list[str]:
@@ -64,10 +68,11 @@ def _names(doc: Document, named: set[str], kind: str) -> tuple[int, float]:
     when it does not: half its title's words or more, or its author's or publisher's name (a
     person asked about is named by any part of it)."""
     source = doc.source
+    if kind == "person":  # a person is asked about by their name: an author's, never a publisher's
+        author = {w for w in _content(source.author or "") if w not in _DEGREES}
+        return (len(author & named), len(author & named) / len(author)) if author & named else (0, 0.0)
     people = {w for w in _content(" ".join(filter(None, (source.author, source.publisher)))) if w not in _DEGREES}
     by_name = (len(people & named), len(people & named) / len(people)) if people & named else (0, 0.0)
-    if kind == "person":
-        return by_name
     title = set(_content(source.title))
     hits = len(title & named)
     by_title = (hits, hits / len(title)) if title and hits >= max(2, (len(title) + 1) // 2) else (0, 0.0)
