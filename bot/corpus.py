@@ -459,17 +459,18 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown:
 
 
 def vocabulary_of(documents: list[Document]) -> set[str]:
-    """The words of the quotable text of some documents, with their headings and titles."""
-    parts = []
+    """The words of the quotable text of some documents, with their headings and titles. Gathered
+    a document at a time: a chunk of thousands of documents never becomes one list of every word."""
+    vocabulary: set[str] = set()
     for doc in documents:
-        parts.append(doc.source.title)
         text = doc.text
-        headings = set()
+        parts, headings = [doc.source.title], set()
         for _, start, end, heading in doc.quotable():
             parts.append(text[start:end])
             headings.add(heading)
         parts.extend(headings)
-    return set(words("\n".join(parts)))
+        vocabulary.update(words("\n".join(parts)))
+    return vocabulary
 
 
 def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[bytes, list[str], list[tuple]]], set[str]]:
