@@ -37,7 +37,29 @@ class Asked:
     documents: tuple[int, ...]  # the sources the question names
 
 
-def about_sources(question: str, documents: list[Document]) -> Asked | None:
+class SourceNames:
+    """Each source's words that can name it (stems of its title, of its author, and of its author
+    and publisher together), and the sources each word names: read once per corpus, at its first
+    question about the sources, not from every source at every such question."""
+
+    def __init__(self, documents: list[Document]) -> None:
+        self.title: list[frozenset[str]] = []
+        self.author: list[frozenset[str]] = []
+        self.people: list[frozenset[str]] = []
+        self.naming: dict[str, list[int]] = {}
+        for i, doc in enumerate(documents):
+            source = doc.source
+            author = frozenset(w for w in _content(source.author or "") if w not in _DEGREES)
+            people = author | {w for w in _content(source.publisher or "") if w not in _DEGREES}
+            title = frozenset(_content(source.title))
+            self.title.append(title)
+            self.author.append(author)
+            self.people.append(people)
+            for word in people | title:
+                self.naming.setdefault(word, []).append(i)
+
+
+def about_sources(question: str, names: SourceNames) -> Asked | None:
     """What a question asks about the sources, and which ones it names; None for any other question."""
     text = question.lower()
     if _AUTHOR.search(text):
@@ -51,7 +73,8 @@ def about_sources(question: str, documents: list[Document]) -> Asked | None:
     else:
         return None
     named = set(_content(text)) - _SOURCE_WORDS
-    scores = {i: score for i, doc in enumerate(documents) if (score := _names(doc, named, kind))[0]}
+    sharing = sorted({i for word in named for i in names.naming.get(word, ())})  # no other source can be named
+    scores = {i: score for i in sharing if (score := _names(names, i, named, kind))[0]}
     best = max(scores.values(), default=(0, 0.0))
     found = tuple(i for i, score in scores.items() if score == best)  # the sources it names best
     # A name that hundreds of sources share (a publisher's) names none in particular.
@@ -63,17 +86,16 @@ def _content(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 2]
 
 
-def _names(doc: Document, named: set[str], kind: str) -> tuple[int, float]:
-    """How well the question's words name this source, as (words named, share named); (0, 0.0)
-    when it does not: half its title's words or more, or its author's or publisher's name (a
+def _names(names: SourceNames, i: int, named: set[str], kind: str) -> tuple[int, float]:
+    """How well the question's words name source `i`, as (words named, share named); (0, 0.0)
+    when they do not: half its title's words or more, or its author's or publisher's name (a
     person asked about is named by any part of it)."""
-    source = doc.source
     if kind == "person":  # a person is asked about by their name: an author's, never a publisher's
-        author = {w for w in _content(source.author or "") if w not in _DEGREES}
+        author = names.author[i]
         return (len(author & named), len(author & named) / len(author)) if author & named else (0, 0.0)
-    people = {w for w in _content(" ".join(filter(None, (source.author, source.publisher)))) if w not in _DEGREES}
+    people = names.people[i]
     by_name = (len(people & named), len(people & named) / len(people)) if people & named else (0, 0.0)
-    title = set(_content(source.title))
+    title = names.title[i]
     hits = len(title & named)
     by_title = (hits, hits / len(title)) if title and hits >= max(2, (len(title) + 1) // 2) else (0, 0.0)
     return max(by_title, by_name)

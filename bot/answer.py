@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from . import lexicon
-from .about import Asked, about_sources, sentences_for
+from .about import Asked, SourceNames, about_sources, sentences_for
 from .corpus import Corpus, Document, Progress
 from .followup import filled, read_as
 from .index import Hit, Index, IndexDamaged
@@ -116,6 +116,7 @@ class Bot:
         self.question_types = QuestionTypes()
         # Set by Bot.open: rebuilds a search index found damaged while answering.
         self._repair: Callable[[], tuple[Corpus, Index, dict]] | None = None
+        self._names: tuple[Corpus, SourceNames] | None = None  # see _source_names
 
     @classmethod
     def open(cls, root=None, settings: Settings | None = None, progress: Progress | None = None,
@@ -201,7 +202,7 @@ class Bot:
         return None
 
     def quotes_for(self, question: str, limit: int = 3) -> list[Quote]:
-        asked = about_sources(question, self.corpus.documents)
+        asked = about_sources(question, self._source_names())
         if asked is not None:
             about = self._about(asked, limit)
             if about or asked.kind != "person":  # a source named, its words on it quoted, or none
@@ -238,6 +239,12 @@ class Bot:
                 if sentence.boilerplate is None and (d, s) not in seen:
                     extra.append(Hit(d, s, 0.0))
         return hits + extra[:NAMED_SOURCE_SENTENCES]
+
+    def _source_names(self) -> SourceNames:
+        """The words that name each source, read once per corpus (a rebuilt index brings a new one)."""
+        if self._names is None or self._names[0] is not self.corpus:
+            self._names = (self.corpus, SourceNames(self.corpus.documents))
+        return self._names[1]
 
     def _about(self, asked: Asked, limit: int) -> list[Quote]:
         """The sources' own words on themselves: bylines, date lines, disclosures (about.py)."""

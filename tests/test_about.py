@@ -25,6 +25,6 @@ def test_a_name_hundreds_of_sources_share_names_none_of_them(tmp_path):
     (tmp_path / "sources.toml").write_text(
         "".join(f'["page{i}.md"]\npublisher = "Health Institute"\n\n' for i in range(12)), encoding="utf-8")
     bot = Bot.open(tmp_path)
-    from bot.about import about_sources
+    from bot.about import SourceNames, about_sources
 
-    assert about_sources("When was the Health Institute page published?", bot.corpus.documents) is None
+    assert about_sources("When was the Health Institute page published?", SourceNames(bot.corpus.documents)) is None
