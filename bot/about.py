@@ -103,15 +103,16 @@ def _names(names: SourceNames, i: int, named: set[str], kind: str) -> tuple[int,
 
 def sentences_for(asked: Asked, documents: list[Document]) -> Iterator[tuple[int, int]]:
     """The (document, sentence) pairs that answer it, in the order of the sources."""
+    describes = asked.kind in ("disclosure", "person")
+    furniture = {"author": "byline", "person": "byline", "date": "date line"}.get(asked.kind)
     for d in asked.documents:
         doc = documents[d]
+        said, lines = [], []
         for s, sentence in enumerate(doc.sentences):
-            text = doc.text[sentence.start : sentence.end]
-            # Who someone is: what the source says of them first, their byline after.
-            if asked.kind in ("disclosure", "person") and sentence.boilerplate is None and _DISCLOSING.search(text):
-                yield d, s
-        for s, sentence in enumerate(doc.sentences):
-            if asked.kind in ("author", "person") and sentence.boilerplate == "byline":
-                yield d, s
-            elif asked.kind == "date" and sentence.boilerplate == "date line":
-                yield d, s
+            if sentence.boilerplate is None:
+                if describes and _DISCLOSING.search(doc.text[sentence.start : sentence.end]):
+                    said.append((d, s))
+            elif sentence.boilerplate == furniture:
+                lines.append((d, s))
+        yield from said  # who someone is: what the source says of them first, their byline after
+        yield from lines
