@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from .rank import RANKING
 from .text import GENERIC, WORD, key_words
 
 # How a follow-up opens: it goes on from the question before it.
@@ -27,13 +28,10 @@ _OPENS = re.compile(
 # A short question that points back: "is it addictive?", "who makes them?"
 _POINTS_BACK = re.compile(r"\b(it|its|it's|they|them|their|theirs|this|these|those)\b", re.IGNORECASE)
 SHORT = 8  # words: a longer question with "it" in it most often says what "it" is
-# Verbs that frame a question and say nothing of its subject ("how does X work?").
-_FRAME = frozenset(
-    """
-    work works worked working affect affects affected help helps helped cause causes caused use used
-    uses using make makes made do does did find found show shown showed suggest suggests mean means
-    compare compared relate related involve involved treat treats treated take takes taking
-    """.split()
+# Verbs that frame a question and say nothing of its subject ("how does X work?"): the ranker's
+# (ranking.toml's relation_words), and those that frame a question about a treatment.
+_FRAME = frozenset(RANKING["weights"]["relation_words"].split()) | frozenset(
+    "working using treat treats treated take takes taking".split()
 )
 
 
