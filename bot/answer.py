@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 from . import lexicon
 from .about import Asked, SourceNames, about_sources, sentences_for
 from .corpus import Corpus, Document, Progress
+from .display import ESCAPE_SEQUENCE
 from .followup import filled, read_as
 from .index import Hit, Index, IndexDamaged
 from .model import Quote, Reply, valid_text
@@ -42,7 +43,6 @@ from .triage_model import MAX_CHARS as TRIAGE_CHARS  # triage reads this much of
 
 MAX_QUESTION_CHARS = 2000  # retrieval reads this much of a question; triage more (TRIAGE_CHARS)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _MARKUP_TAG = re.compile(r"\[/?[A-Za-z@#][\w .#@-]*(=[^\]]*)?\]")
 _LEADS_ON = re.compile(r"^\W*(this|these|that|those|it|its|they|their|such|however|moreover|additionally|furthermore|but|also)\b", re.I)
 
@@ -50,7 +50,7 @@ _LEADS_ON = re.compile(r"^\W*(this|these|that|those|it|its|they|their|such|howev
 def clean_question(question: str) -> str:
     """The question without control characters or unpaired surrogates, as much of it as triage
     reads (TRIAGE_CHARS); retrieval reads its first MAX_QUESTION_CHARS."""
-    return " ".join(_CONTROL.sub(" ", _ANSI.sub(" ", valid_text(question[:TRIAGE_CHARS]))).split())
+    return " ".join(_CONTROL.sub(" ", ESCAPE_SEQUENCE.sub(" ", valid_text(question[:TRIAGE_CHARS]))).split())
 
 
 def screen(policy: Policy, question: str, locale: str | None = None, previous: str | None = None) -> Reply | None:

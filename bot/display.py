@@ -19,6 +19,8 @@ _UNSAFE = re.compile(rf"[\x00-\x08\x0b-\x1f{_HIDDEN}]")
 # The same in JSON (which escapes the C0 controls itself): written as \\uXXXX escapes, which read
 # back to the same string, so a path in --json still names its file (os.fsencode).
 _JSON_UNSAFE = re.compile(rf"[{_HIDDEN}]")
+# A terminal escape sequence (colours, cursor moves, window titles), taken out of questions and pastes.
+ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 
 # Fixed, reviewed labels of the four outcomes: an icon and a word, never colour alone.
 LABELS = {

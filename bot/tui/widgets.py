@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..display import field, headline, lines_of, one_line, provenance, visible
+from ..display import ESCAPE_SEQUENCE, field, headline, lines_of, one_line, provenance, visible
 from ..model import Quote, Reply
 
 EXAMPLES = (
@@ -36,13 +36,12 @@ def literal(text: str, style: str = "") -> Text:
     return Text(visible(text), style=style)
 
 
-_ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def pasted(text: str) -> tuple[str, bool]:
     """Pasted text as one line of a question, and whether control codes were taken out of it."""
-    cleaned = _CONTROL.sub("", _ESCAPE.sub("", text))
+    cleaned = _CONTROL.sub("", ESCAPE_SEQUENCE.sub("", text))
     return " ".join(cleaned.split()), cleaned != text
 
 
