@@ -20,8 +20,6 @@ from .policy import Policy
 from .settings import Settings
 from .store import open_corpus
 
-COMMANDS = ("chat", "ask", "sources", "index", "check")
-
 EPILOG = """\
 examples:
   citebot                                   open the chat on the bundled corpus
