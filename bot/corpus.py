@@ -30,7 +30,6 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 READABLE_SUFFIXES = TEXT_SUFFIXES + JSONL_SUFFIXES
 METADATA_FILE = "sources.toml"
-META_FIELDS = METADATA  # what a sources.toml table, front matter or a JSONL record may state
 _FRONT_MATTER_KEY = re.compile(r"[A-Za-z_][\w-]*")
 
 
@@ -143,14 +142,14 @@ def bundled_corpus_path() -> Path:
     return Path(__file__).resolve().parent.parent / "corpus"
 
 
-def cited_name(root: Path, rel: str) -> str:
-    """How citations name a corpus file: its path inside the corpus folder, and the bundled
-    corpus's as corpus/<name>, wherever citebot is installed or started from."""
+def cited_prefix(root: Path) -> str:
+    """What citations put before a file's path inside the corpus folder: "corpus/" for the bundled
+    corpus, wherever citebot is installed or started from; nothing for any other folder."""
     try:
         bundled = root.resolve() == bundled_corpus_path().resolve()
     except OSError:
         bundled = False
-    return f"corpus/{rel}" if bundled else rel
+    return "corpus/" if bundled else ""
 
 
 def display_path(path: Path) -> str:
@@ -176,13 +175,14 @@ def load_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
     corpus = Corpus(root)
     metadata = read_metadata(root, corpus.problems)
     files = corpus_files(root, corpus.problems, follow_links)
+    prefix = cited_prefix(root)
     for done, path in enumerate(files):
         if progress:
             progress("reading", done, len(files))
         rel = path.relative_to(root).as_posix()
         documents = load_file(path, metadata.pop(rel, {}), corpus.problems, progress)
         for doc in documents:
-            doc.source = replace(doc.source, file=cited_name(root, rel))
+            doc.source = replace(doc.source, file=prefix + rel)
         corpus.documents.extend(documents)
     return finish(corpus, metadata)
 
@@ -285,7 +285,7 @@ def read_metadata(root: Path, problems: list[Problem]) -> dict[str, dict]:
     out = {}
     for name, table in data.items():
         if isinstance(table, dict):
-            out[name] = _bounded({k: str(v) for k, v in table.items() if k in META_FIELDS and v is not None},
+            out[name] = _bounded({k: str(v) for k, v in table.items() if k in METADATA and v is not None},
                                  display_path(path), None, problems)
         else:
             problems.append(Problem(display_path(path), None, f"{name!r} is not a table; ignored"))
@@ -337,7 +337,7 @@ def _front_matter(text: str, shown: str, problems: list[Problem]) -> tuple[dict[
         key = key.lower()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
-        if key in META_FIELDS and value:
+        if key in METADATA and value:
             meta[key] = value
     return meta, end
 
@@ -404,7 +404,7 @@ def _load_jsonl(path: Path, problems: list[Problem], progress: Progress | None =
                 if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
                     problems.append(Problem(shown, number, "no \"text\" string; line skipped"))
                     continue
-                meta = _bounded({k: str(record[k]) for k in META_FIELDS if record.get(k) not in (None, "")},
+                meta = _bounded({k: str(record[k]) for k in METADATA if record.get(k) not in (None, "")},
                                 shown, number, problems)
                 text = record["text"]
                 title = meta.get("title") or _first_line(text) or f"{path.name} line {number}"

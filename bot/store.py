@@ -40,7 +40,7 @@ from .corpus import (
     Problem,
     Progress,
     bundled_corpus_path,
-    cited_name,
+    cited_prefix,
     corpus_files,
     display_path,
     finish,
@@ -365,9 +365,10 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
     groups: list[tuple[str, int, int]] = []
     vocabulary: set[str] = set()
     text_keys: list[str] = []
+    prefix = cited_prefix(root)
     for rel, payload in payloads.items():
         shown = display_path(root / rel)
-        documents = _documents(payload, shown, cited_name(root, rel))
+        documents = _documents(payload, shown, prefix + rel)
         corpus.problems.extend(Problem(shown, line, message) for line, message in payload["problems"])
         groups.append((entries[rel]["key"], len(corpus.documents), len(documents)))
         corpus.documents.extend(documents)
