@@ -16,7 +16,10 @@ Each threshold is set on out-of-fold scores of the training rows only (5 folds),
 a figure is reported for: crisis at the lowest score that keeps false crisis on the question files
 at or under CRISIS_FALSE_RATE, refer at the lowest score that keeps the model's own wrong referrals
 at or under REFER_WRONG_RATE; each on every question file, so that no one source's wording sets
-them. The reviewed rules (bot/rules.toml) add their own crisis and refer routes on top.
+them. A language with enough information questions of its own (French, Chinese, English in this
+data; as bot/language.detect tells it) gets its own refer bar, set the same way on its rows alone:
+scores are spread differently from one language to another, and one bar for all left French and
+Chinese questions far below their budget. The reviewed rules (bot/rules.toml) add their own crisis and refer routes on top.
 bench/triage.py calls `train` the same way once for each held-out source.
 """
 
@@ -26,12 +29,13 @@ import json
 import math
 import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.language import detect  # noqa: E402
 from bot.triage_model import MAX_CHARS, WEIGHTS, features  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "triage"
@@ -46,7 +50,8 @@ C_CRISIS = 4.0  # inverse regularisation strength of each model (liblinear)
 C_REFER = 4.0
 MIN_COUNT = 3  # a feature must occur in this many training rows to get a weight
 CRISIS_FALSE_RATE = 0.04  # on every question file, out of fold
-REFER_WRONG_RATE = 0.05  # information questions the model alone may refer, on every question file
+REFER_WRONG_RATE = 0.08  # information questions the model alone may refer, on every question file
+MIN_LANGUAGE_ANSWERS = 100  # information questions a language needs (in one file) to get a refer bar of its own
 FOLDS = 5
 DECIMALS = 4
 MIN_WEIGHT = 0.08  # smaller weights are left out of the table (and out of every score the bench reports)
@@ -91,7 +96,10 @@ class Featurised:
 
         read = Policy().read  # the model reads a message as the product does: as the rules read it
         self.rows = rows
-        self.sets = [sorted(features(read(row.text[:MAX_CHARS]).plain)) for row in rows]
+        plain = [read(row.text[:MAX_CHARS]).plain for row in rows]
+        self.sets = [sorted(features(text)) for text in plain]
+        # the language as the product tells it (bot/policy.py picks the refer bar by it)
+        self.languages = [detect(text) or "en" for text in plain]
         if words_only:  # the approach compared in bench/triage.py --approach words
             self.sets = [[f for f in found if not f.startswith("c:")] for found in self.sets]
 
@@ -126,6 +134,7 @@ class Model:
     refer_bias: float
     crisis_threshold: float = 0.0
     refer_threshold: float = 0.0
+    refer_thresholds: dict[str, float] = field(default_factory=dict)  # per language, where it has its own
 
     def score(self, feats: Featurised, indices: list[int]) -> tuple[list[float], list[float]]:
         """(crisis, refer) scores with the table's arithmetic: rounded weights, sparse sums."""
@@ -166,8 +175,9 @@ def _folds(indices: list[int], k: int) -> list[list[int]]:
     return [indices[f::k] for f in range(k)]
 
 
-def thresholds(feats: Featurised, indices: list[int]) -> tuple[float, float]:
-    """Crisis and refer thresholds from out-of-fold scores of these rows."""
+def thresholds(feats: Featurised, indices: list[int]) -> tuple[float, float, dict[str, float]]:
+    """Crisis and refer thresholds from out-of-fold scores of these rows, and the refer threshold of
+    each language that has at least MIN_LANGUAGE_ANSWERS information questions in one file."""
     indices = [i for i in indices if not feats.rows[i].duplicate]
     crisis_scores: dict[int, float] = {}
     refer_scores: dict[int, float] = {}
@@ -178,13 +188,19 @@ def thresholds(feats: Featurised, indices: list[int]) -> tuple[float, float]:
         crisis_scores.update(zip(held, c))
         refer_scores.update(zip(held, r))
     crisis_threshold = refer_threshold = -math.inf
+    by_language: dict[str, float] = {}
     for source in sorted({feats.rows[i].source for i in indices if feats.rows[i].refer is not None}):
         rows = [i for i in indices if feats.rows[i].source == source]
         crisis_threshold = max(crisis_threshold, _quantile([crisis_scores[i] for i in rows], CRISIS_FALSE_RATE))
-        answers = [refer_scores[i] for i in rows if feats.rows[i].refer == 0]
+        answers = [i for i in rows if feats.rows[i].refer == 0]
         if answers:
-            refer_threshold = max(refer_threshold, _quantile(answers, REFER_WRONG_RATE))
-    return crisis_threshold, refer_threshold
+            refer_threshold = max(refer_threshold, _quantile([refer_scores[i] for i in answers], REFER_WRONG_RATE))
+        for language in sorted({feats.languages[i] for i in answers}):
+            some = [refer_scores[i] for i in answers if feats.languages[i] == language]
+            if len(some) >= MIN_LANGUAGE_ANSWERS:
+                bar = _quantile(some, REFER_WRONG_RATE)
+                by_language[language] = max(by_language.get(language, -math.inf), bar)
+    return crisis_threshold, refer_threshold, by_language
 
 
 def _quantile(scores: list[float], rate: float) -> float:
@@ -196,7 +212,7 @@ def _quantile(scores: list[float], rate: float) -> float:
 
 def train(feats: Featurised, indices: list[int]) -> Model:
     model = fit(feats, indices)
-    model.crisis_threshold, model.refer_threshold = thresholds(feats, indices)
+    model.crisis_threshold, model.refer_threshold, model.refer_thresholds = thresholds(feats, indices)
     return model
 
 
@@ -210,7 +226,7 @@ def write(model: Model, path: Path, note: str) -> None:
         f"# refer_bias = {model.refer_bias:.{DECIMALS}f}",
         f"# crisis_threshold = {model.crisis_threshold:.{DECIMALS}f}",
         f"# refer_threshold = {model.refer_threshold:.{DECIMALS}f}",
-    ]
+    ] + [f"# refer_threshold.{language} = {bar:.{DECIMALS}f}" for language, bar in sorted(model.refer_thresholds.items())]
     for feature, k in sorted(model.vocabulary.items()):
         c = _kept(model.crisis_weights[k])
         r = _kept(model.refer_weights[k])
@@ -235,10 +251,12 @@ def main() -> int:
     used = sum(not r.duplicate for r in rows)
     note = (f"Trained on {used} rows of {', '.join(QUESTION_FILES + POST_FILES)} (duplicates left out); "
             f"C = {C_CRISIS}/{C_REFER}, features in >= {MIN_COUNT} rows, thresholds from {FOLDS}-fold "
-            f"out-of-fold scores (false crisis <= {CRISIS_FALSE_RATE}, wrong referrals <= {REFER_WRONG_RATE} per question file).")
+            f"out-of-fold scores (false crisis <= {CRISIS_FALSE_RATE}, wrong referrals <= {REFER_WRONG_RATE} per question file, "
+            f"and per language with >= {MIN_LANGUAGE_ANSWERS} information questions in a file).")
     write(model, WEIGHTS, note)
     print(f"wrote {WEIGHTS.relative_to(ROOT)}: {len(model.vocabulary)} features, "
-          f"crisis threshold {model.crisis_threshold:.4f}, refer threshold {model.refer_threshold:.4f}")
+          f"crisis threshold {model.crisis_threshold:.4f}, refer threshold {model.refer_threshold:.4f}, "
+          f"by language {model.refer_thresholds}")
     return 0
 
 

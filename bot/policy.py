@@ -227,7 +227,8 @@ class Policy:
             return Decision("crisis", "model.crisis", "danger to life", round(scores.crisis, 2))
         if rule is not None:
             return Decision(rule.outcome, rule.id, rule.topic)
-        if scores.refer >= self.model.refer_threshold and self._model_may_refer(reading.plain):
+        if scores.refer >= self.model.refer_threshold_for(detect(reading.plain)) and \
+                self._model_may_refer(reading.plain):
             return Decision("refer", "model.refer", MODEL_TOPIC, round(scores.refer, 2))
         return Decision("answer")
 

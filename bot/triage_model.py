@@ -96,6 +96,14 @@ class TriageModel:
         self.refer_bias = float(self.settings["refer_bias"])
         self.crisis_threshold = float(self.settings["crisis_threshold"])
         self.refer_threshold = float(self.settings["refer_threshold"])
+        # "refer_threshold.fr = ...": a language with enough labelled questions of its own has its
+        # own bar (its scores are spread differently); any other language is judged by the global one.
+        self.refer_thresholds = {key.partition(".")[2]: float(value) for key, value in self.settings.items()
+                                 if key.startswith("refer_threshold.")}
+
+    def refer_threshold_for(self, language: str | None) -> float:
+        """The refer bar for a message in this language (bot/language.detect's code, None English)."""
+        return self.refer_thresholds.get(language or "en", self.refer_threshold)
 
     def scores(self, text: str) -> Scores:
         found = features(text)

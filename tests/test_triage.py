@@ -13,6 +13,7 @@ from bot.answer import Bot, screen
 from bot.display import reply_text
 from bot.policy import Policy, normalise
 from bot.settings import Settings
+from bot.triage_model import TriageModel
 
 
 @pytest.fixture(scope="module")
@@ -212,6 +213,24 @@ def test_the_model_scores_by_the_table_it_ships(policy):
     crisis = model.scores("i feel hopeless and i want to end my life tonight, i have the pills ready")
     info = model.scores("what is the history of anesthesia")
     assert crisis.crisis > model.crisis_threshold > info.crisis
+
+
+def test_a_language_with_its_own_refer_bar_is_judged_by_it(tmp_path):
+    """A table may give a language its own refer threshold (its scores are spread differently):
+    a French message is judged by the French bar, one in another language by the global bar."""
+    table = tmp_path / "weights.tsv"
+    table.write_text("\n".join([
+        "# crisis_bias = -5", "# refer_bias = 0", "# crisis_threshold = 1", "# refer_threshold = 2",
+        "# refer_threshold.fr = 0.5", "w:pommade\t0\t4",
+    ]) + "\n", encoding="utf-8")
+    policy = Policy()
+    policy.__dict__["model"] = TriageModel(table)
+    french, spanish = "Je mets la pommade de ma soeur", "Yo tengo la pommade de mi hermana"
+    assert policy.rule_for(french) is None and policy.rule_for(spanish) is None
+    assert 0.5 <= policy.model.scores(policy.read(french).plain).refer < 2
+    assert 0.5 <= policy.model.scores(policy.read(spanish).plain).refer < 2
+    assert policy.decide(french).outcome == "refer"
+    assert policy.decide(spanish).outcome == "answer"
 
 
 def test_a_crisis_found_late_in_a_long_message_is_not_cut_off(policy):
