@@ -190,6 +190,13 @@ def test_every_kind_of_dosing_or_treatment_question_is_referred(policy, kind, qu
     "Combien de comprimés de doliprane par jour ?",
     "Puis-je prendre de l'ibuprofène pendant la grossesse ?",
     "Est-ce que je peux arrêter mon traitement d'un coup ?",
+    # a missed dose told noun first, as French puts it; when to take it, with no verb; what to take
+    "Pilule oubliée hier soir, suis-je protégée ?",
+    "Gélules ratées deux jours de suite, c'est grave ?",
+    "Le sirop pour la toux, c'est avant ou après le repas ?",
+    "J'ai mal à la gorge depuis trois jours, je prends quoi ?",
+    "Mon fils a des poux, que lui mettre ?",
+    "Quoi prendre pour un rhume ?",
     "布洛芬一次吃几片",
     "我可以和酒一起吃布洛芬吗",
     "感冒了吃什么药好",
@@ -197,6 +204,16 @@ def test_every_kind_of_dosing_or_treatment_question_is_referred(policy, kind, qu
 ])
 def test_dosing_and_treatment_questions_in_french_and_chinese_are_referred(policy, question):
     assert outcome(policy, question) == "refer", question
+
+
+@pytest.mark.parametrize("question", [
+    "Qu'est-ce que le paracétamol ?",
+    "Qui fabrique le Doliprane ?",
+    "Quels sont les effets secondaires du Lévothyrox ?",
+    "Depuis quand la pilule existe-t-elle ?",
+])
+def test_information_questions_in_french_are_not_referred(policy, question):
+    assert outcome(policy, question) == "answer", question
 
 
 def test_the_model_routes_what_no_rule_names_and_says_so_with_its_score(policy):
