@@ -157,6 +157,12 @@ def test_suicide_and_overdose_as_a_topic_stay_information_questions(policy, ques
     "sideeffects of ketamin",
     "What treatment did the researchers use?",
     "What did the studies find about ketamine infusions for PTSD?",
+    # "how do I <everyday task>" is not a question of how to use a treatment
+    "How do I clean my glasses?",
+    "How do I cite this source?",
+    "How to read the study's results?",
+    "How do I get to the clinic from the station?",
+    "How many people take ketamine recreationally?",
 ])
 def test_everyday_questions_are_not_referred(policy, question):
     assert outcome(policy, question) == "answer", question
@@ -176,6 +182,17 @@ REFER_KINDS = {
         "Is there any cure for tinnitus?",
         "Can my son's eczema be treated without steroids?",
         "What treatment options are there for long covid?",
+    ],
+    "how to use, get or take it": [
+        "How do I snort it?",
+        "how do I cook it",
+        "How should I use this?",
+        "How do I mix the powder?",
+        "how do you get high on ketamine",
+        "How can I take it recreationally?",
+        "How do I get started with ketamine therapy?",
+        "Where can I get ketamine?",
+        "How do I use the nasal spray?",
     ],
 }
 
