@@ -157,6 +157,9 @@ def test_suicide_and_overdose_as_a_topic_stay_information_questions(policy, ques
     "sideeffects of ketamin",
     "What treatment did the researchers use?",
     "What did the studies find about ketamine infusions for PTSD?",
+    "What did researchers find about new treatments for depression?",
+    "Is esketamine approved for depression?",
+    "How can the risk of stroke be reduced?",
     # "how do I <everyday task>" is not a question of how to use a treatment
     "How do I clean my glasses?",
     "How do I cite this source?",
@@ -182,6 +185,16 @@ REFER_KINDS = {
         "Is there any cure for tinnitus?",
         "Can my son's eczema be treated without steroids?",
         "What treatment options are there for long covid?",
+    ],
+    "what can be done, whether a treatment is available or needed, how a symptom is eased": [
+        "What can be done for a child with Angelman syndrome?",
+        "what could be done about my mother's tremor",
+        "Is gene therapy available for hemophilia?",
+        "Is a transplant needed for biliary atresia?",
+        "Is surgery the only option?",
+        "What is the management of hereditary angioedema?",
+        "Do you know of any experimental drugs for ALS?",
+        "How can the itching of eczema be eased?",
     ],
     "how to use, get or take it": [
         "How do I snort it?",
