@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from . import corpus as corpus_module
 from .answer import Bot, screen
 from .check import CaseFileError, Runner, describe, find_files, junit_xml, load_file, result_dict
 from .corpus import Corpus, CorpusError
@@ -235,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors=errors)
     parser = build_parser()
+    if argv is None:  # run as the citebot program, whose main module is safe to import again
+        corpus_module.FRESH_WORKERS = True
     argv = sys.argv[1:] if argv is None else list(argv)
     # The chat is the default command: no arguments, or options before any command name.
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):

@@ -419,13 +419,34 @@ def _load_jsonl(path: Path, problems: list[Problem], progress: Progress | None =
 
 PARALLEL_FROM = 4000  # documents in one file from which segmenting is spread over the machine's cores
 FORK_BELOW = 64_000_000  # characters: below, forked workers (quickest); above, fresh ones (leanest)
+FRESH_WORKERS = False  # set by the citebot program itself (bot/cli.py): see _start_method
+
+
+def _start_method(size: int) -> str | None:
+    """How segmenting workers start, for a file of `size` characters; None: no workers.
+
+    Forked workers start quickest, but copy this process, which by now holds the whole file: for a
+    big file, fresh workers (a fork server) cost only what they segment. Fresh workers import the
+    program's main module again, as Python's multiprocessing does; so only the citebot program,
+    whose main module is safe to import, starts them. A user's script that opens a corpus without an
+    `if __name__ == "__main__":` guard would run again in each of them and wait there, for ever, on
+    the cache lock that this process holds: it gets forked workers, or none where fork is missing."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    if FRESH_WORKERS and size >= FORK_BELOW and "forkserver" in methods:
+        return "forkserver"
+    if "fork" in methods:
+        return "fork"
+    return "spawn" if FRESH_WORKERS else None
 
 
 def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown: str,
                      progress: Progress | None, vocabulary: set[str] | None = None) -> list[Document]:
     """Documents for (id, title, metadata, text) records; a large file is segmented in parallel."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(records) < PARALLEL_FROM or workers < 2:
+    method = _start_method(sum(len(text) for _, _, _, text in records)) if len(records) >= PARALLEL_FROM else None
+    if method is None or workers < 2:
         docs = []
         for i, (source_id, title, meta, text) in enumerate(records):
             if progress and i % 500 == 0:
@@ -438,11 +459,6 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown:
     import multiprocessing  # only a large corpus pays for these
     from concurrent.futures import ProcessPoolExecutor
 
-    # Forked workers start quickest, but copy this process, which by now holds the whole file:
-    # for a big file, fresh workers (forkserver) cost only what they segment.
-    methods = multiprocessing.get_all_start_methods()
-    size = sum(len(text) for _, _, _, text in records)
-    method = "fork" if "fork" in methods and size < FORK_BELOW else "forkserver" if "forkserver" in methods else "spawn"
     docs, done = [], 0
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=detach_worker) as pool:
         for part_rows, part_words in pool.map(_segment_rows, parts):

@@ -195,3 +195,31 @@ def test_every_field_of_a_source_survives_the_cache(tmp_path):
     assert all(getattr(source, name) == value for name, value in stated.items())
     assert set(source.to_dict()) == {f.name for f in fields(Source)}
     assert [label for label, _ in source.details()] == [n for n in METADATA if n not in ("id", "title")] + ["file"]
+
+
+def test_a_script_without_a_main_guard_can_open_a_large_corpus(tmp_path):
+    """A user's script that opens a corpus at its top level, with no `if __name__ == "__main__":`
+    guard: workers that start afresh import the script again, which would open the corpus again
+    and wait for ever on the cache lock its first run holds. Here the file is segmented as a very
+    large one would be (in parallel, past the size that picks fresh workers for the program)."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    rows = [{"id": f"n{i}", "title": f"Note {i}", "text": f"Note {i} says that ketamine is an anaesthetic. "
+             f"It was first made in 1962, says note {i}."} for i in range(40)]
+    (folder / "notes.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    script = tmp_path / "my_script.py"
+    script.write_text("\n".join([
+        "import bot.corpus",
+        "from bot.answer import Bot",
+        "from bot.settings import Settings",
+        "bot.corpus.PARALLEL_FROM = 10",
+        "bot.corpus.FORK_BELOW = 0",
+        f"found = Bot.open({str(folder)!r}, Settings.read(environ={{'CITEBOT_CACHE_DIR': {str(tmp_path / 'cache')!r}}}))",
+        "print('documents', len(found.corpus.documents))",
+    ]) + "\n", encoding="utf-8")
+    try:
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=90, cwd=tmp_path)
+    except subprocess.TimeoutExpired:
+        pytest.fail("a script without a main guard hung opening a large corpus")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["documents 40"]
