@@ -12,7 +12,7 @@ date lines are page furniture for every other question; only these questions quo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .corpus import Document
@@ -59,8 +59,10 @@ class SourceNames:
                 self.naming.setdefault(word, []).append(i)
 
 
-def about_sources(question: str, names: SourceNames) -> Asked | None:
-    """What a question asks about the sources, and which ones it names; None for any other question."""
+def about_sources(question: str, names: Callable[[], SourceNames]) -> Asked | None:
+    """What a question asks about the sources, and which ones it names; None for any other question.
+    `names` gives the sources' names; it is called only for a question about the sources (the
+    first such question of a corpus reads every source: any other question must not wait for it)."""
     text = question.lower()
     if _AUTHOR.search(text):
         kind = "author"
@@ -72,7 +74,11 @@ def about_sources(question: str, names: SourceNames) -> Asked | None:
         kind = "person"
     else:
         return None
-    named = set(_content(text)) - _SOURCE_WORDS
+    return _asked(kind, set(_content(text)) - _SOURCE_WORDS, names())
+
+
+def _asked(kind: str, named: set[str], names: SourceNames) -> Asked | None:
+    """Which sources the question's words name best."""
     sharing = sorted({i for word in named for i in names.naming.get(word, ())})  # no other source can be named
     scores = {i: score for i in sharing if (score := _names(names, i, named, kind))[0]}
     best = max(scores.values(), default=(0, 0.0))

@@ -202,7 +202,7 @@ class Bot:
         return None
 
     def quotes_for(self, question: str, limit: int = 3) -> list[Quote]:
-        asked = about_sources(question, self._source_names())
+        asked = about_sources(question, self._source_names)
         if asked is not None:
             about = self._about(asked, limit)
             if about or asked.kind != "person":  # a source named, its words on it quoted, or none
