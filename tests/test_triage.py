@@ -160,6 +160,11 @@ def test_suicide_and_overdose_as_a_topic_stay_information_questions(policy, ques
     "What did researchers find about new treatments for depression?",
     "Is esketamine approved for depression?",
     "How can the risk of stroke be reduced?",
+    # how soon a medicine acts, or how long its effect lasts, is not how long to take it
+    "how fast does ketamine work",
+    "How long does the effect of an infusion last?",
+    "How long do antidepressants take to start working?",
+    "How soon do SSRIs work for anxiety?",
     # "how do I <everyday task>" is not a question of how to use a treatment
     "How do I clean my glasses?",
     "How do I cite this source?",
