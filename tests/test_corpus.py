@@ -175,7 +175,7 @@ def test_unusable_corpus_folders_raise(tmp_path):
 @pytest.mark.parametrize("method", ["fork", "forkserver"])
 def test_a_large_jsonl_file_is_segmented_in_parallel_exactly_as_one_process_would(tmp_path, monkeypatch, method):
     """A .jsonl file of PARALLEL_FROM documents or more is segmented by worker processes (forked
-    below FORK_BELOW characters, fresh ones above): the documents, sentences, headings and
+    below FORK_BELOW characters, fresh ones above when the citebot program runs): the documents, sentences, headings and
     vocabulary are the ones a single process finds, and answers quote them verbatim."""
     import multiprocessing
 
@@ -191,8 +191,9 @@ def test_a_large_jsonl_file_is_segmented_in_parallel_exactly_as_one_process_woul
             text = (f"# Part {i}\n\nCompound {i} binds receptor {i % 97}. It was described in {1900 + i % 120}.\n\n"
                     f"Dr. Lee et al. studied compound {i} again, e.g. in mice.")
             fh.write(json.dumps({"id": f"c{i}", "title": f"Compound {i}", "text": text}) + "\n")
-    if method == "forkserver":
+    if method == "forkserver":  # as the citebot program reads a very large file (pytest's main module is guarded)
         monkeypatch.setattr(corpus_module, "FORK_BELOW", 0)
+        monkeypatch.setattr(corpus_module, "FRESH_WORKERS", True)
 
     def read(parallel: bool):
         if not parallel:
