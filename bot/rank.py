@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .corpus import Document
@@ -100,8 +100,15 @@ def weigh(stems: list[str], idf, cues: Cues = Cues()) -> dict[str, float]:
 
 def title_named(doc: Document, asked: set[str]) -> bool:
     """Whether the question names everything the source's title names."""
-    named = {stem(w) for w in key_words(doc.source.title)}
+    named = title_stems(doc.source.title)[0]
     return bool(named) and named <= asked
+
+
+@lru_cache(maxsize=65_536)
+def title_stems(title: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A title's key-word stems (what naming it takes) and all its terms: read once per title, not
+    at every question that touches its source's sentences."""
+    return frozenset(stem(w) for w in key_words(title)), frozenset(terms(title))
 
 
 def score_candidates(hits, documents: list[Document], weights: dict[str, float], cues: Cues) -> list[Candidate]:
@@ -114,7 +121,7 @@ def score_candidates(hits, documents: list[Document], weights: dict[str, float],
     asked = set(weights)
     top = max(h.score for h in hits) or 1.0
     floor = min((h.score for h in hits if h.score > 0), default=0.0)
-    titles: dict[int, tuple[bool, set[str]]] = {}  # per source: named by the question?, title terms
+    titles: dict[int, tuple[bool, frozenset[str]]] = {}  # per source: named by the question?, title terms
     headings: dict[str, set[str]] = {}
     out: list[Candidate] = []
     for hit in hits:
@@ -124,7 +131,7 @@ def score_candidates(hits, documents: list[Document], weights: dict[str, float],
         own_terms = terms(text)
         own = set(own_terms)
         if hit.doc not in titles:
-            titles[hit.doc] = (title_named(doc, asked), set(terms(doc.source.title)))
+            titles[hit.doc] = (title_named(doc, asked), title_stems(doc.source.title)[1])
         named, title_terms = titles[hit.doc]
         if not own & asked and not named:
             continue
