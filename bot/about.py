@@ -12,10 +12,11 @@ date lines are page furniture for every other question; only these questions quo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .corpus import Document
+from .shelf import sources_of
 from .text import STOPWORDS, stem, words
 
 _AUTHOR = re.compile(r"\b(who (wrote|writes|authored|published|is (the )?(author|writer) of)|(author|writer)s? of)\b")
@@ -42,13 +43,12 @@ class SourceNames:
     and publisher together), and the sources each word names: read once per corpus, at its first
     question about the sources, not from every source at every such question."""
 
-    def __init__(self, documents: list[Document]) -> None:
+    def __init__(self, documents: Sequence[Document]) -> None:
         self.title: list[frozenset[str]] = []
         self.author: list[frozenset[str]] = []
         self.people: list[frozenset[str]] = []
         self.naming: dict[str, list[int]] = {}
-        for i, doc in enumerate(documents):
-            source = doc.source
+        for i, source in enumerate(sources_of(documents)):  # metadata only: no document's text is read
             author = frozenset(w for w in _content(source.author or "") if w not in _DEGREES)
             people = author | {w for w in _content(source.publisher or "") if w not in _DEGREES}
             title = frozenset(_content(source.title))
@@ -107,7 +107,7 @@ def _names(names: SourceNames, i: int, named: set[str], kind: str) -> tuple[int,
     return max(by_title, by_name)
 
 
-def sentences_for(asked: Asked, documents: list[Document]) -> Iterator[tuple[int, int]]:
+def sentences_for(asked: Asked, documents: Sequence[Document]) -> Iterator[tuple[int, int]]:
     """The (document, sentence) pairs that answer it, in the order of the sources."""
     describes = asked.kind in ("disclosure", "person")
     furniture = {"author": "byline", "person": "byline", "date": "date line"}.get(asked.kind)

@@ -19,6 +19,7 @@ from .display import field, json_line, reply_text, visible
 from .index import Index
 from .policy import Policy
 from .settings import Settings
+from .shelf import sources_of
 from .store import open_corpus
 
 EPILOG = """\
@@ -88,8 +89,7 @@ def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
     if opened is None:
         return 2
     corpus, _, _ = opened
-    for doc in corpus.documents:
-        src = doc.source
+    for src in sources_of(corpus.documents):
         if args.json:
             print(json_line(src.to_dict()))
             continue

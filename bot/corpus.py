@@ -17,7 +17,7 @@ import stat
 import tomllib
 import zlib
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -128,10 +128,13 @@ def unpack(packed: bytes, names: list[str]) -> list[Sentence]:
 
 @dataclass
 class Corpus:
+    """A corpus's documents (a list, or read from the cache when asked for: bot.shelf), the
+    problems met reading it, and the documents that repeat another's text."""
+
     root: Path
-    documents: list[Document] = field(default_factory=list)
+    documents: Sequence[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    duplicates: list[tuple[Source, Source]] = field(default_factory=list)  # (a copy, the one it copies)
+    duplicates: Sequence[tuple[Source, Source]] = field(default_factory=list)  # (a copy, the one it copies)
 
 
 def bundled_corpus_path() -> Path:
@@ -172,32 +175,34 @@ def load_corpus(root: str | os.PathLike[str] | None = None, progress: Progress |
         raise CorpusError(f"corpus folder not found: {root}")
     if not root.is_dir():
         raise CorpusError(f"not a folder: {root}")
-    corpus = Corpus(root)
-    metadata = read_metadata(root, corpus.problems)
-    files = corpus_files(root, corpus.problems, follow_links)
+    problems: list[Problem] = []
+    metadata = read_metadata(root, problems)
+    files = corpus_files(root, problems, follow_links)
     prefix = cited_prefix(root)
+    loaded: list[Document] = []
     for done, path in enumerate(files):
         if progress:
             progress("reading", done, len(files))
         rel = path.relative_to(root).as_posix()
-        documents = load_file(path, metadata.pop(rel, {}), corpus.problems, progress)
+        documents = load_file(path, metadata.pop(rel, {}), problems, progress)
         for doc in documents:
             doc.source = replace(doc.source, file=prefix + rel)
-        corpus.documents.extend(documents)
-    return finish(corpus, metadata)
+        loaded.extend(documents)
+    corpus = Corpus(root, loaded, problems)
+    report_unused_metadata(corpus, metadata)
+    make_ids_unique(corpus, loaded)
+    corpus.duplicates = duplicates_of(loaded)
+    report_duplicates(corpus)
+    if not loaded:
+        raise CorpusError(no_usable_document(root, problems))
+    return corpus
 
 
-def finish(corpus: Corpus, unused_metadata: dict, text_keys: list[str] | None = None) -> Corpus:
-    """What every way of loading ends with: metadata naming no file reported, ids made unique,
-    duplicates noted, and an error when nothing is usable."""
+def report_unused_metadata(corpus: Corpus, unused_metadata: dict) -> None:
+    """Metadata in sources.toml that names no file of the corpus."""
     for rel in unused_metadata:
         corpus.problems.append(Problem(display_path(corpus.root / METADATA_FILE), None,
                                        f"names {rel!r}, which is not in the corpus"))
-    make_ids_unique(corpus)
-    note_duplicates(corpus, text_keys)
-    if not corpus.documents:
-        raise CorpusError(no_usable_document(corpus.root, corpus.problems))
-    return corpus
 
 
 def load_file(path: Path, meta: dict[str, str], problems: list[Problem], progress: Progress | None = None,
@@ -474,7 +479,7 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown:
     return docs
 
 
-def vocabulary_of(documents: list[Document]) -> set[str]:
+def vocabulary_of(documents: Sequence[Document]) -> set[str]:
     """The words of the quotable text of some documents, with their headings and titles. Gathered
     a document at a time: a chunk of thousands of documents never becomes one list of every word."""
     vocabulary: set[str] = set()
@@ -550,18 +555,23 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:20]
 
 
-def note_duplicates(corpus: Corpus, keys: list[str] | None = None) -> None:
-    """Note every document whose text another document already has (both stay; their quotes are
-    merged into one that names both sources) in `corpus.duplicates`, and report them in one line:
-    a corpus with thousands of copies says so once (`citebot index --duplicates` lists them).
-    `keys`: each document's text_key."""
+def duplicates_of(documents: list[Document]) -> list[tuple[Source, Source]]:
+    """Every document whose text an earlier document already has, with that earlier one (both
+    stay; their quotes are merged into one that names both sources)."""
     first: dict[str, Document] = {}
-    for n, doc in enumerate(corpus.documents):
-        key = keys[n] if keys is not None else text_key(doc.text)
+    pairs = []
+    for doc in documents:
+        key = text_key(doc.text)
         if key in first:
-            corpus.duplicates.append((doc.source, first[key].source))
+            pairs.append((doc.source, first[key].source))
         else:
             first[key] = doc
+    return pairs
+
+
+def report_duplicates(corpus: Corpus) -> None:
+    """The documents that repeat another's text, reported in one line: a corpus with thousands of
+    copies says so once (`citebot index --duplicates` lists them)."""
     if corpus.duplicates:
         copy, original = corpus.duplicates[0]
         more = len(corpus.duplicates) - 1
@@ -571,12 +581,19 @@ def note_duplicates(corpus: Corpus, keys: list[str] | None = None) -> None:
                                        "quotes of the same text are shown as one, naming every source"))
 
 
-def make_ids_unique(corpus: Corpus) -> None:
+def renamed_message(new: str) -> str:
+    sid = new.rpartition("~")[0]
+    return f"source id {sid!r} is used twice; this one is {new!r}"
+
+
+def make_ids_unique(corpus: Corpus, documents: list[Document]) -> None:
+    """A document whose id an earlier one has is known by the id and its place ("a~7"). The same
+    rule as the cache's summary (bot.store)."""
     seen: dict[str, int] = {}
-    for i, doc in enumerate(corpus.documents):
+    for i, doc in enumerate(documents):
         sid = doc.source.id
         if sid in seen:
             new = f"{sid}~{i}"
-            corpus.problems.append(Problem(doc.source.path, None, f"source id {sid!r} is used twice; this one is {new!r}"))
+            corpus.problems.append(Problem(doc.source.path, None, renamed_message(new)))
             doc.source = replace(doc.source, id=new)
         seen[sid] = i

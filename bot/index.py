@@ -12,6 +12,7 @@ the corpus actually says.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -44,7 +45,7 @@ def schema() -> tantivy.Schema:
     return builder.build()
 
 
-def add_documents(writer: tantivy.IndexWriter, file_key: str, documents: list[Document]) -> int:
+def add_documents(writer: tantivy.IndexWriter, file_key: str, documents: Sequence[Document]) -> int:
     """Index the quotable sentences of one corpus file's documents; returns how many."""
     added = 0
     for d, doc in enumerate(documents):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -111,7 +112,7 @@ def title_stems(title: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(stem(w) for w in key_words(title)), frozenset(terms(title))
 
 
-def score_candidates(hits, documents: list[Document], weights: dict[str, float], cues: Cues) -> list[Candidate]:
+def score_candidates(hits, documents: Sequence[Document], weights: dict[str, float], cues: Cues) -> list[Candidate]:
     """Every hit scored; the best first."""
     if not hits:
         return []

@@ -4,8 +4,14 @@ One folder per corpus in the user's cache directory (`Settings.cache_dir`: $CITE
 $XDG_CACHE_HOME/citebot, else ~/.cache/citebot), never inside the corpus or the installed package:
 
     manifest.json      each corpus file: size, mtime, ctime, content key (hash of its bytes and metadata)
-    files/<key>        the file's documents, sentences and vocabulary (marshal)
+    files/<key>        the file's shelf: its documents, sentences and vocabulary, each document
+                       readable on its own (bot.shelf)
+    summary            what all the files make together: the vocabulary, ids given twice, repeated texts
     index/             the tantivy index, each entry tagged with the key of its file
+
+Opening a cached corpus reads the manifest, the summary and the index's own small files, never the
+documents: a question reads the few its search hits name. So a warm start takes the same time at
+any corpus size.
 
 A file whose size, mtime and ctime are unchanged is trusted; otherwise its bytes are hashed, and only a
 file whose content changed is read and indexed again (a removed file's entries are deleted). Writers
@@ -43,20 +49,22 @@ from .corpus import (
     cited_prefix,
     corpus_files,
     display_path,
-    finish,
     load_corpus,
     load_file,
+    no_usable_document,
     read_metadata,
+    renamed_message,
+    report_duplicates,
+    report_unused_metadata,
     text_key,
     vocabulary_of,
 )
 from .files import LockTimeout, atomic_write, exclusive_lock
 from .index import Index, IndexDamaged, add_documents, schema
-from .model import METADATA, Source
 from .settings import Settings
+from .shelf import Group, Pairs, Shelf, ShelfDamaged, ShelvedDocuments, shelf_parts
 
-FORMAT = 7  # bump when the layout of what is stored changes
-CHUNK = 2000  # documents per stored chunk
+FORMAT = 8  # bump when the layout of what is stored changes
 _RELATIVE_IMPORT = re.compile(r"^[ \t]*from \.(\w*) import \(?([\w, \t]+)", re.MULTILINE)
 _DATA_FILE = re.compile(r"""with_name\(["']([\w.-]+)["']\)""")  # a data file beside the module, read by it
 
@@ -109,6 +117,7 @@ class Store:
         self.files = self.dir / "files"
         self.index_dir = self.dir / "index"
         self.manifest_path = self.dir / "manifest.json"
+        self.summary_path = self.dir / "summary"
         self.notices: list[str] = []
 
     @contextlib.contextmanager
@@ -149,31 +158,70 @@ class Store:
         data = data | {"digest": _digest_of(data)}
         atomic_write(self.manifest_path, json.dumps(data, indent=1).encode("utf-8"))
 
-    def read_payload(self, key: str) -> dict | None:
-        """A file's cached documents. Stored as a header and then chunks of documents, read one at
-        a time, so a large file never needs its whole cache in memory twice."""
+    def open_shelf(self, key: str, verify: bool = False) -> Shelf | None:
+        """A file's shelf (its footer checked; with `verify`, every part of it), or None when there is
+        none or it is damaged (then it is removed, and the file is to be read again)."""
         try:
-            with os.fdopen(os.open(self.files / key, os.O_RDONLY | _NOFOLLOW), "rb") as fh:
-                _check_digest(fh)
-                payload = marshal.load(fh)
-                if not isinstance(payload, dict) or payload.get("build") != build_id():
-                    raise ValueError("unexpected contents")
-                payload["docs"] = [doc for _ in range(payload.pop("chunks")) for doc in marshal.load(fh)]
-                _check_payload(payload)
-            return payload
+            shelf = Shelf(self.files / key, key, build_id())
+            if verify:
+                shelf.verify()
+            return shelf
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, EOFError, TypeError, KeyError, IndexError) as exc:
-            self.notices.append(f"a cached file ({key[:12]}…) was unreadable ({exc or type(exc).__name__}); "
-                                "reading its source again")
+        except (OSError, ShelfDamaged) as exc:
+            why = str(exc) if isinstance(exc, ShelfDamaged) else f"a cached file ({key[:12]}…) is unreadable ({exc})"
+            self.notices.append(f"{why}; reading its source again")
+            with contextlib.suppress(OSError):
+                (self.files / key).unlink()
             return None
 
-    def write_payload(self, key: str, payload: dict) -> None:
-        docs = payload["docs"]
-        chunks = [docs[i : i + CHUNK] for i in range(0, len(docs), CHUNK)]
-        header = {k: v for k, v in payload.items() if k != "docs"} | {"chunks": len(chunks)}
-        parts = (marshal.dumps(part) for part in (header, *chunks))  # one chunk in memory at a time
-        atomic_write(self.files / key, _with_digest(parts))
+    def write_shelf(self, key: str, documents: list[Document], problems: list[Problem],
+                    vocabulary: set[str] | None) -> None:
+        atomic_write(self.files / key, shelf_parts(
+            build_id(), documents, [(p.line, p.message) for p in problems],
+            vocabulary if vocabulary is not None else vocabulary_of(documents),
+            [text_key(doc.text) for doc in documents]))
+
+    def summary(self, groups: list[Group]) -> dict:
+        """What is learnt from all the files together: the corpus's vocabulary, the documents whose
+        id an earlier one has, and the documents that repeat an earlier one's text. Read from
+        `summary` when it was made from these very files; otherwise made from their shelves, and kept."""
+        wanted = [(g.key, g.count) for g in groups]
+        try:
+            raw = _read_no_links(self.summary_path)
+            data = marshal.loads(raw[:-DIGEST]) if raw[-DIGEST:] == hashlib.blake2b(
+                raw[:-DIGEST], digest_size=DIGEST).digest() else None
+            if isinstance(data, dict) and data.get("build") == build_id() and data.get("groups") == wanted:
+                return data
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        vocabulary: set[str] = set()
+        renamed: list[tuple[int, str]] = []
+        duplicates: list[tuple[int, int]] = []
+        seen_ids: dict[str, int] = {}
+        seen_texts: dict[str, int] = {}
+        for group in groups:
+            shelf = Shelf(self.files / group.key, group.key, build_id())
+            try:
+                vocabulary.update(shelf.section("vocabulary"))
+                for n, (metadata, key) in enumerate(zip(shelf.section("sources"), shelf.section("text_keys"),
+                                                        strict=True)):
+                    i = group.first + n
+                    sid = metadata[0]
+                    if sid in seen_ids:
+                        renamed.append((i, f"{sid}~{i}"))
+                    seen_ids[sid] = i
+                    if key in seen_texts:
+                        duplicates.append((i, seen_texts[key]))
+                    else:
+                        seen_texts[key] = i
+            finally:
+                shelf.close()
+        data = {"build": build_id(), "groups": wanted, "vocabulary": sorted(vocabulary), "renamed": renamed,
+                "duplicates": duplicates}
+        encoded = marshal.dumps(data)
+        atomic_write(self.summary_path, encoded + hashlib.blake2b(encoded, digest_size=DIGEST).digest())
+        return data
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # a link planted in the cache is never followed
@@ -191,46 +239,7 @@ def clean_leftovers(folder: Path) -> None:
             leftover.unlink()
 
 
-DIGEST = 32  # bytes of BLAKE2b at the end of every cached file: what was written is what is read
-
-
-def _with_digest(parts):
-    digest = hashlib.blake2b(digest_size=DIGEST)
-    for part in parts:
-        digest.update(part)
-        yield part
-    yield digest.digest()
-
-
-def _check_digest(fh) -> None:
-    """Raise ValueError unless the file's last DIGEST bytes are the digest of the rest; leave the
-    file positioned at its start. One streaming pass, so a large file is never held twice."""
-    size = os.fstat(fh.fileno()).st_size
-    if size < DIGEST:
-        raise ValueError("truncated")
-    digest, left = hashlib.blake2b(digest_size=DIGEST), size - DIGEST
-    while left:
-        block = fh.read(min(left, 1 << 20))
-        if not block:
-            raise ValueError("truncated")
-        digest.update(block)
-        left -= len(block)
-    if fh.read(DIGEST) != digest.digest():
-        raise ValueError("its checksum does not match: damaged")
-    fh.seek(0)
-
-
-def _check_payload(payload: dict) -> None:
-    """Raise ValueError unless the payload has the shape `_payload` gives it."""
-    docs = payload.get("docs")
-    if not isinstance(docs, list) or not isinstance(payload.get("problems"), list) \
-            or not isinstance(payload.get("vocabulary"), list) or not isinstance(payload.get("text_keys"), list) \
-            or len(payload["text_keys"]) != len(docs):
-        raise ValueError("unexpected structure")
-    for doc in docs:
-        if not isinstance(doc, tuple) or len(doc) != 5 or not isinstance(doc[0], tuple) or len(doc[0]) != len(METADATA) \
-                or not isinstance(doc[1], str) or not isinstance(doc[2], bytes):
-            raise ValueError("unexpected structure")
+DIGEST = 32  # bytes of BLAKE2b at the end of the summary: what was written is what is read
 
 
 def _digest_of(data: dict) -> str:
@@ -265,33 +274,12 @@ def _content_key(path: Path, rel: str, meta: dict) -> str:
     return digest.hexdigest()[:32]
 
 
-def _payload(documents: list[Document], problems: list[Problem], vocabulary: set[str] | None) -> dict:
-    docs = []
-    for doc in documents:
-        src = doc.source
-        packed, names, heading_rows = doc.packed()
-        docs.append((src.metadata(), doc.text, packed, names, heading_rows))
-    return {
-        "build": build_id(),
-        "docs": docs,
-        "problems": [(p.line, p.message) for p in problems],
-        "vocabulary": sorted(vocabulary if vocabulary is not None else vocabulary_of(documents)),
-        "text_keys": [text_key(doc.text) for doc in documents],
-    }
-
-
-def _documents(payload: dict, shown: str, file: str) -> list[Document]:
-    out = []
-    for metadata, text, packed, names, heading_rows in payload["docs"]:
-        source = Source.from_metadata(shown, dict(zip(METADATA, metadata)), file)
-        out.append(Document(source, text, packed=packed, names=names, heading_rows=heading_rows))
-    return out
-
-
 def open_corpus(root: str | os.PathLike[str] | None, settings: Settings, progress: Progress | None = None,
-                waiting: Callable[[str], None] | None = None, follow_links: bool = False
+                waiting: Callable[[str], None] | None = None, follow_links: bool = False, *, verify: bool = False
                 ) -> tuple[Corpus, Index, dict]:
-    """The corpus and its index, from the cache where it is current, updating what is not.
+    """The corpus and its index, from the cache where it is current, updating what is not. The
+    documents are not read: a question reads those it reaches (bot.shelf). With `verify`, every
+    cached file is read and checked whole first (after damage was found while answering).
 
     Returns (corpus, index, stats) where stats counts the files read and indexed this time."""
     root = Path(root) if root is not None else bundled_corpus_path()
@@ -305,7 +293,7 @@ def open_corpus(root: str | os.PathLike[str] | None, settings: Settings, progres
             raise OSError(f"{store.dir} is a link; citebot never follows links in its cache")
         with store.locked(waiting):
             clean_leftovers(store.dir)
-            return _open_locked(store, root, progress, follow_links)
+            return _open_locked(store, root, progress, follow_links, verify)
     except OSError as exc:  # the cache folder is a file, read-only, full or otherwise unusable
         return _without_cache(root, progress, follow_links, f"the index cache ({store.dir}) cannot be used "
                               f"({exc.strerror or exc}); answering without a cache this time")
@@ -320,16 +308,19 @@ def _without_cache(root: Path, progress: Progress | None, follow_links: bool, wh
     return corpus, Index(corpus, progress), stats
 
 
-def _open_locked(store: Store, root: Path, progress: Progress | None, follow_links: bool = False
-                 ) -> tuple[Corpus, Index, dict]:
-    corpus = Corpus(root)
-    metadata = read_metadata(root, corpus.problems)
+def _open_locked(store: Store, root: Path, progress: Progress | None, follow_links: bool = False,
+                 verify: bool = False) -> tuple[Corpus, Index, dict]:
+    problems: list[Problem] = []
+    metadata = read_metadata(root, problems)
     manifest = store.manifest()
     known: dict = manifest.get("files", {})
-    files = corpus_files(root, corpus.problems, follow_links)
+    files = corpus_files(root, problems, follow_links)
     entries: dict[str, dict] = {}
-    payloads: dict[str, dict] = {}
+    groups: list[Group] = []
+    fresh: dict[str, list[Document]] = {}  # the documents of the files read this time, to be indexed
+    shelves: list[Shelf] = []
     stats = {"files": len(files), "read": 0, "indexed": 0, "removed": 0}
+    prefix = cited_prefix(root)
     for n, path in enumerate(files):
         if progress:
             progress("checking", n, len(files))
@@ -347,67 +338,73 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
             else:
                 key = _content_key(path, rel, meta)
         except OSError as exc:
-            corpus.problems.append(Problem(display_path(path), None, f"cannot be read ({exc.strerror}); skipped"))
+            problems.append(Problem(display_path(path), None, f"cannot be read ({exc.strerror}); skipped"))
             continue
-        payload = store.read_payload(key)
-        if payload is None:
-            problems: list[Problem] = []
+        shelf = store.open_shelf(key, verify)
+        if shelf is None:
+            file_problems: list[Problem] = []
             words: set[str] = set()
-            documents = load_file(path, meta, problems, progress, words)
-            payload = _payload(documents, problems, words or None)
-            del documents, words  # the payload holds what is needed; let the rest go before the next file
-            store.write_payload(key, payload)
+            documents = load_file(path, meta, file_problems, progress, words)
+            store.write_shelf(key, documents, file_problems, words or None)
+            fresh[key] = documents
             stats["read"] += 1
-        payloads[rel] = payload
+            shelf = Shelf(store.files / key, key, build_id())
+        shown = display_path(root / rel)
+        problems.extend(Problem(shown, line, message) for line, message in shelf.problems)
+        groups.append(Group(key, groups[-1].first + groups[-1].count if groups else 0, shelf.count, shown, prefix + rel))
+        if len(shelves) < ShelvedDocuments.OPEN:  # kept open: a cache removed while in use still reads
+            shelves.append(shelf)
+        else:
+            shelf.close()
         entries[rel] = {"size": info.st_size, "mtime": info.st_mtime_ns, "ctime": info.st_ctime_ns, "meta": meta_json,
                         "key": key}
 
-    groups: list[tuple[str, int, int]] = []
-    vocabulary: set[str] = set()
-    text_keys: list[str] = []
-    prefix = cited_prefix(root)
-    for rel, payload in payloads.items():
-        shown = display_path(root / rel)
-        documents = _documents(payload, shown, prefix + rel)
-        corpus.problems.extend(Problem(shown, line, message) for line, message in payload["problems"])
-        groups.append((entries[rel]["key"], len(corpus.documents), len(documents)))
-        corpus.documents.extend(documents)
-        vocabulary.update(payload["vocabulary"])
-        text_keys.extend(payload["text_keys"])
-    finish(corpus, metadata, text_keys)
+    summary = store.summary(groups)
+    shelved = ShelvedDocuments(store.files, build_id(), groups, dict(summary["renamed"]), shelves)
+    corpus = Corpus(root, shelved, problems, Pairs(shelved, summary["duplicates"]))
+    report_unused_metadata(corpus, metadata)
+    for i, new in summary["renamed"]:
+        problems.append(Problem(shelved.group_of(i).shown, None, renamed_message(new)))
+    report_duplicates(corpus)
+    if not shelved:
+        raise CorpusError(no_usable_document(root, problems))
 
     indexed = set(manifest.get("indexed", [])) if manifest else set()
-    wanted = {key for key, _, _ in groups}
+    wanted = {g.key for g in groups}
     if indexed != wanted or not (store.index_dir / "meta.json").is_file():
-        _update_index(store, corpus, groups, indexed, wanted, progress, stats)
+        _update_index(store, shelved, groups, fresh, indexed, wanted, progress, stats)
     new_manifest = {"build": build_id(), "root": str(store.root),
                     "files": entries, "indexed": sorted(wanted)}
     if new_manifest != manifest:
         store.write_manifest(new_manifest)
+    spans = [(g.key, g.first, g.count) for g in groups]
+    vocabulary = set(summary["vocabulary"])
     try:
-        index = Index(corpus, path=store.index_dir, groups=groups, vocabulary=vocabulary)
+        index = Index(corpus, path=store.index_dir, groups=spans, vocabulary=vocabulary)
     except (ValueError, OSError, IndexDamaged) as exc:
         store.notices.append(f"the search index could not be opened ({exc}); rebuilding it")
         shutil.rmtree(store.index_dir, ignore_errors=True)
-        _update_index(store, corpus, groups, set(), wanted, progress, stats)
-        index = Index(corpus, path=store.index_dir, groups=groups, vocabulary=vocabulary)
-    corpus.problems.extend(Problem(str(store.dir), None, notice) for notice in store.notices)
+        _update_index(store, shelved, groups, fresh, set(), wanted, progress, stats)
+        index = Index(corpus, path=store.index_dir, groups=spans, vocabulary=vocabulary)
+    problems.extend(Problem(str(store.dir), None, notice) for notice in store.notices)
     return corpus, index, stats
 
 
 def rebuild_index(root: str | os.PathLike[str] | None, settings: Settings, progress: Progress | None = None,
                   waiting: Callable[[str], None] | None = None, follow_links: bool = False
                   ) -> tuple[Corpus, Index, dict]:
-    """The corpus again, with its search index built afresh (one found damaged while answering)."""
+    """The corpus again, with its search index built afresh and every cached file checked whole
+    (damage found while answering: a cached file or the index)."""
     store = Store(Path(root) if root is not None else bundled_corpus_path(), settings)
     with store.locked(waiting):
         shutil.rmtree(store.index_dir, ignore_errors=True)
-    return open_corpus(root, settings, progress, waiting, follow_links)
+    return open_corpus(root, settings, progress, waiting, follow_links, verify=True)
 
 
-def _update_index(store: Store, corpus: Corpus, groups, indexed: set[str], wanted: set[str],
-                  progress: Progress | None, stats: dict) -> None:
-    """Delete the entries of files gone or changed, add those of files new or changed."""
+def _update_index(store: Store, documents: ShelvedDocuments, groups: list[Group], fresh: dict[str, list[Document]],
+                  indexed: set[str], wanted: set[str], progress: Progress | None, stats: dict) -> None:
+    """Delete the entries of files gone or changed, add those of files new or changed (the
+    documents just read, or those on their shelves)."""
     if not indexed:  # no manifest says what the index holds: start it afresh
         shutil.rmtree(store.index_dir, ignore_errors=True)
     try:
@@ -427,12 +424,12 @@ def _update_index(store: Store, corpus: Corpus, groups, indexed: set[str], wante
     for key in stale:
         writer.delete_documents_by_term("file", key)
         stats["removed"] += 1
-    for n, (key, first, count) in enumerate(groups):
-        if key in missing:
+    for n, group in enumerate(groups):
+        if group.key in missing:
             if progress:
                 progress("indexing", n, len(groups))
-            writer.delete_documents_by_term("file", key)  # entries a crash left behind: never twice
-            add_documents(writer, key, corpus.documents[first : first + count])
+            writer.delete_documents_by_term("file", group.key)  # entries a crash left behind: never twice
+            add_documents(writer, group.key, fresh.get(group.key) or documents[group.first : group.first + group.count])
             stats["indexed"] += 1
     writer.commit()
     writer.wait_merging_threads()

@@ -223,3 +223,56 @@ def test_a_script_without_a_main_guard_can_open_a_large_corpus(tmp_path):
         pytest.fail("a script without a main guard hung opening a large corpus")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["documents 40"]
+
+
+def many_notes(folder: Path, count: int = 400) -> Path:
+    folder.mkdir()
+    rows = [{"id": f"n{i}", "title": f"Note {i}", "text": f"Note {i} is about topic{i}. Topic{i} was first "
+             f"described in {1900 + i % 100}."} for i in range(count)]
+    (folder / "notes.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    (folder / "lithium.md").write_text("# Lithium\n\nLithium is a mood stabiliser used for bipolar disorder.\n",
+                                       encoding="utf-8")
+    return folder
+
+
+def test_a_warm_start_reads_no_document_and_a_question_only_those_it_reaches(tmp_path, monkeypatch):
+    """Open, don't load: a warm start costs the same at any corpus size, because it reads none of
+    the documents; a question reads the few its search hits name, and listing the sources reads
+    their metadata, not their text."""
+    from bot.rank import CANDIDATES
+    from bot.shelf import Shelf, sources_of
+
+    folder = many_notes(tmp_path / "docs")
+    open_corpus(folder, Settings(tmp_path / "cache"))
+    read: list[int] = []
+    real = Shelf.record
+    monkeypatch.setattr(Shelf, "record", lambda self, i: read.append(i) or real(self, i))
+    corpus, index, stats = open_corpus(folder, Settings(tmp_path / "cache"))
+    assert stats["read"] == 0 and len(corpus.documents) == 401
+    assert read == []
+    reply = Bot(corpus, index=index).ask("When was topic123 first described?")
+    assert reply.quotes[0].source.id == "n123" and reply.quotes[0].text == "Topic123 was first described in 1923."
+    assert 0 < len(read) <= CANDIDATES < 401  # the engine's candidates: here every note says "first described"
+    read.clear()
+    assert [s.id for s in sources_of(corpus.documents)][:3] == ["lithium", "n0", "n1"]
+    assert read == []
+
+
+def test_a_warm_start_knows_what_a_cold_read_knows(tmp_path):
+    """Ids given twice, texts repeated, metadata naming no file: what a warm start reports comes
+    from the cache's summary, and is what reading the folder afresh reports."""
+    from bot.corpus import load_corpus
+
+    folder = many_notes(tmp_path / "docs", 6)
+    (folder / "again.jsonl").write_text(json.dumps({"id": "n2", "title": "Again", "text": "Something else."}) + "\n"
+                                        + json.dumps({"id": "copy", "text": "Note 4 is about topic4. Topic4 was "
+                                                      "first described in 1904."}) + "\n", encoding="utf-8")
+    (folder / "sources.toml").write_text('["gone.md"]\nauthor = "Nobody"\n', encoding="utf-8")
+    fresh = load_corpus(folder)
+    open_corpus(folder, Settings(tmp_path / "cache"))
+    warm, _, stats = open_corpus(folder, Settings(tmp_path / "cache"))
+    assert stats["read"] == 0
+    assert [d.source for d in warm.documents] == [d.source for d in fresh.documents]
+    assert any(d.source.id.startswith("n2~") for d in warm.documents)
+    assert list(warm.duplicates) == list(fresh.duplicates) and len(fresh.duplicates) == 1
+    assert sorted(map(str, warm.problems)) == sorted(map(str, fresh.problems)) and len(fresh.problems) == 3

@@ -25,6 +25,7 @@ from ..followup import read_as
 from ..model import Reply
 from ..policy import Policy
 from ..settings import Settings
+from ..shelf import sources_of
 from .screens import ConfirmScreen, ExportScreen, HelpScreen, SourceViewer
 from .widgets import (
     EXAMPLES,
@@ -256,9 +257,10 @@ class CitebotApp(App[None]):
     def open_source(self, quote) -> None:
         if self.bot is None:
             return
-        document = next((d for d in self.bot.corpus.documents if d.source.id == quote.source.id), None)
-        if document is not None:
-            self.push_screen(SourceViewer(document, quote))
+        documents = self.bot.corpus.documents
+        place = next((i for i, source in enumerate(sources_of(documents)) if source.id == quote.source.id), None)
+        if place is not None:
+            self.push_screen(SourceViewer(documents[place], quote))
 
     # -- actions and commands ----------------------------------------------------------------------
 
