@@ -216,16 +216,19 @@ class ShelvedDocuments(Sequence[Document]):
         return shelf
 
     def __getitem__(self, i):  # type: ignore[override]
+        try:
+            doc = self._kept.get(i)  # the common case first: a document in use
+        except TypeError:  # a slice (unhashable before Python 3.12)
+            doc = None
+        if doc is not None:
+            self._kept.move_to_end(i)
+            return doc
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(self._length))]
         if i < 0:
             i += self._length
         if not 0 <= i < self._length:
             raise IndexError(i)
-        doc = self._kept.get(i)
-        if doc is not None:
-            self._kept.move_to_end(i)
-            return doc
         group = self.group_of(i)
         metadata, text, packed, names, heading_rows = self.shelf(group.key).record(i - group.first)
         doc = Document(self._source(i, group, metadata), text, packed=packed, names=names, heading_rows=heading_rows)
