@@ -17,7 +17,7 @@ import stat
 import tomllib
 import zlib
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -57,7 +57,7 @@ class Document:
 
     __slots__ = ("source", "text", "_sentences", "_headings", "_packed", "_names", "_heading_rows")
 
-    def __init__(self, source: Source, text: str, sentences: list[Sentence] | None = None,
+    def __init__(self, source: Source, text: str, sentences: Sequence[Sentence] | None = None,
                  headings: list[Heading] | None = None, *, packed: bytes | None = None,
                  names: list[str] | None = None, heading_rows: list | None = None) -> None:
         self.source = source
@@ -69,9 +69,9 @@ class Document:
         self._heading_rows = heading_rows
 
     @property
-    def sentences(self) -> list[Sentence]:
+    def sentences(self) -> Sequence[Sentence]:
         if self._sentences is None:
-            self._sentences = unpack(self._packed or b"", self._names or [])
+            self._sentences = PackedSentences(self._packed or b"", self._names or [])
         return self._sentences
 
     @property
@@ -90,8 +90,8 @@ class Document:
 
     def quotable(self):
         """(index, start, end, heading) of each sentence that may be quoted."""
-        if self._sentences is not None:
-            for i, s in enumerate(self._sentences):
+        if self._packed is None:
+            for i, s in enumerate(self.sentences):
                 if s.boilerplate is None:
                     yield i, s.start, s.end, s.heading
             return
@@ -106,7 +106,7 @@ class Document:
 _FIELDS = 7  # start, end, line_start, line_end, block, heading name (-1: none), reason (-1: quotable)
 
 
-def pack(sentences: list[Sentence]) -> tuple[bytes, list[str]]:
+def pack(sentences: Sequence[Sentence]) -> tuple[bytes, list[str]]:
     names: dict[str, int] = {}
     ints = array("i")
     for s in sentences:
@@ -116,14 +116,38 @@ def pack(sentences: list[Sentence]) -> tuple[bytes, list[str]]:
     return ints.tobytes(), list(names)
 
 
-def unpack(packed: bytes, names: list[str]) -> list[Sentence]:
-    ints = array("i", packed)
-    out = []
-    for base in range(0, len(ints), _FIELDS):
-        start, end, line_start, line_end, block, heading, reason = ints[base : base + _FIELDS]
-        out.append(Sentence(start, end, line_start, line_end, names[heading] if heading >= 0 else "", block,
-                            REASONS[reason] if reason >= 0 else None))
-    return out
+class PackedSentences(Sequence[Sentence]):
+    """A document's sentences as packed, each made a Sentence only when asked for: a question
+    reads one or two sentences of most documents it reaches."""
+
+    __slots__ = ("_ints", "_names")
+
+    def __init__(self, packed: bytes, names: list[str]) -> None:
+        self._ints = array("i", packed)
+        self._names = names
+
+    def __len__(self) -> int:
+        return len(self._ints) // _FIELDS
+
+    def __iter__(self) -> Iterator[Sentence]:
+        ints, names = self._ints, self._names
+        for base in range(0, len(ints), _FIELDS):
+            start, end, line_start, line_end, block, heading, reason = ints[base : base + _FIELDS]
+            yield Sentence(start, end, line_start, line_end, names[heading] if heading >= 0 else "", block,
+                           REASONS[reason] if reason >= 0 else None)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        base = i * _FIELDS
+        start, end, line_start, line_end, block, heading, reason = self._ints[base : base + _FIELDS]
+        return Sentence(start, end, line_start, line_end, self._names[heading] if heading >= 0 else "", block,
+                        REASONS[reason] if reason >= 0 else None)
 
 
 @dataclass
