@@ -175,6 +175,15 @@ class Store:
                 (self.files / key).unlink()
             return None
 
+    def forget_others(self, keys: set[str]) -> None:
+        """Remove the shelves of files that are no longer in the corpus, or no longer so (an edited
+        file's old shelf): a corpus edited a hundred times keeps one shelf a file, not a hundred."""
+        with contextlib.suppress(OSError):
+            for path in self.files.iterdir():
+                if _is_key(path.name) and path.name not in keys:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+
     def write_shelf(self, key: str, documents: list[Document], problems: list[Problem],
                     vocabulary: set[str] | None) -> None:
         atomic_write(self.files / key, shelf_parts(
@@ -377,6 +386,7 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
                     "files": entries, "indexed": sorted(wanted)}
     if new_manifest != manifest:
         store.write_manifest(new_manifest)
+        store.forget_others(wanted)
     spans = [(g.key, g.first, g.count) for g in groups]
     vocabulary = set(summary["vocabulary"])
     try:

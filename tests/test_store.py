@@ -58,6 +58,8 @@ def test_a_changed_added_or_removed_file_is_all_that_is_redone(folder, tmp_path)
     assert first_source(corpus, index, "What narrows the airways?") == "asthma"
     assert Bot(corpus, index=index).ask("What is lithium?").outcome == "no_answer"
     assert index.size == 3  # gout, asthma, anemia: the old entries are gone
+    shelves = sorted(p.name for p in Store(folder, Settings(cache)).files.iterdir())
+    assert len(shelves) == 3  # and so are the shelves of the old gout.md and of lithium.md
 
 
 def test_a_file_touched_but_unchanged_is_not_read_again(folder, tmp_path):
