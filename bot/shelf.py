@@ -25,6 +25,7 @@ import hashlib
 import marshal
 import os
 import struct
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -179,7 +180,7 @@ class Group:
 
 class ShelvedDocuments(Sequence[Document]):
     """A cached corpus's documents, read from their shelves when asked for, and kept while in use
-    (the last KEEP documents read; the last OPEN shelves stay open)."""
+    (the last KEEP documents read; the last OPEN shelves stay open). Safe to read from several threads."""
 
     KEEP = 4096
     OPEN = 64
@@ -194,6 +195,9 @@ class ShelvedDocuments(Sequence[Document]):
         self._length = groups[-1].first + groups[-1].count if groups else 0
         self._kept: OrderedDict[int, Document] = OrderedDict()
         self._open: OrderedDict[str, Shelf] = OrderedDict((shelf.key, shelf) for shelf in shelves[: self.OPEN])
+        # The chat answers in a worker thread while its own thread may open a source: one reader at
+        # a time, or one could close a shelf that the other is reading.
+        self._lock = threading.RLock()
 
     def __len__(self) -> int:
         return self._length
@@ -202,6 +206,7 @@ class ShelvedDocuments(Sequence[Document]):
         return self.groups[bisect.bisect_right(self._firsts, i) - 1]
 
     def shelf(self, key: str) -> Shelf:
+        """The shelf of a file, opened if need be (the caller holds the lock)."""
         shelf = self._open.get(key)
         if shelf is None:
             try:
@@ -216,26 +221,25 @@ class ShelvedDocuments(Sequence[Document]):
         return shelf
 
     def __getitem__(self, i):  # type: ignore[override]
-        try:
-            doc = self._kept.get(i)  # the common case first: a document in use
-        except TypeError:  # a slice (unhashable before Python 3.12)
-            doc = None
-        if doc is not None:
-            self._kept.move_to_end(i)
-            return doc
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(self._length))]
-        if i < 0:
-            i += self._length
-        if not 0 <= i < self._length:
-            raise IndexError(i)
-        group = self.group_of(i)
-        metadata, text, packed, names, heading_rows = self.shelf(group.key).record(i - group.first)
-        doc = Document(self._source(i, group, metadata), text, packed=packed, names=names, heading_rows=heading_rows)
-        self._kept[i] = doc
-        if len(self._kept) > self.KEEP:
-            self._kept.popitem(last=False)
-        return doc
+        with self._lock:
+            doc = self._kept.get(i)  # the common case first: a document in use
+            if doc is not None:
+                self._kept.move_to_end(i)
+                return doc
+            if i < 0:
+                i += self._length
+            if not 0 <= i < self._length:
+                raise IndexError(i)
+            group = self.group_of(i)
+            metadata, text, packed, names, heading_rows = self.shelf(group.key).record(i - group.first)
+            doc = Document(self._source(i, group, metadata), text, packed=packed, names=names,
+                           heading_rows=heading_rows)
+            self._kept[i] = doc
+            if len(self._kept) > self.KEEP:
+                self._kept.popitem(last=False)
+            return doc
 
     def __iter__(self) -> Iterator[Document]:
         for i in range(self._length):
@@ -248,17 +252,19 @@ class ShelvedDocuments(Sequence[Document]):
     def sources(self) -> Iterator[Source]:
         """Every document's source, in order, without reading any document's text."""
         for group in self.groups:
-            rows = self.shelf(group.key).section("sources")
+            with self._lock:
+                rows = self.shelf(group.key).section("sources")
             if not isinstance(rows, list) or len(rows) != group.count:
                 raise ShelfDamaged(group.key, "unexpected structure")
             for n, metadata in enumerate(rows):
                 yield self._source(group.first + n, group, metadata)
 
     def source(self, i: int) -> Source:
-        if i in self._kept:
-            return self._kept[i].source
-        group = self.group_of(i)
-        return self._source(i, group, self.shelf(group.key).record(i - group.first)[0])
+        with self._lock:
+            if i in self._kept:
+                return self._kept[i].source
+            group = self.group_of(i)
+            return self._source(i, group, self.shelf(group.key).record(i - group.first)[0])
 
 
 def sources_of(documents: Sequence[Document]) -> Iterator[Source]:

@@ -278,3 +278,37 @@ def test_a_warm_start_knows_what_a_cold_read_knows(tmp_path):
     assert any(d.source.id.startswith("n2~") for d in warm.documents)
     assert list(warm.duplicates) == list(fresh.duplicates) and len(fresh.duplicates) == 1
     assert sorted(map(str, warm.problems)) == sorted(map(str, fresh.problems)) and len(fresh.problems) == 3
+
+
+def test_the_chat_and_its_answering_thread_may_read_documents_at_once(tmp_path, monkeypatch):
+    """The chat answers in a worker thread while its own thread opens a source: both read the
+    shelves, whose kept documents and open files are shared. Few kept and one file open at a time,
+    so that they evict each other's all the time."""
+    import threading
+
+    from bot.shelf import ShelvedDocuments
+
+    folder = many_notes(tmp_path / "docs", 300)
+    (folder / "more.jsonl").write_text("\n".join(json.dumps({"id": f"m{i}", "text": f"More {i}."})
+                                                 for i in range(300)) + "\n", encoding="utf-8")
+    monkeypatch.setattr(ShelvedDocuments, "KEEP", 3)
+    monkeypatch.setattr(ShelvedDocuments, "OPEN", 1)
+    open_corpus(folder, Settings(tmp_path / "cache"))
+    corpus, _, _ = open_corpus(folder, Settings(tmp_path / "cache"))
+    documents = corpus.documents
+    failures: list[BaseException] = []
+
+    def read(offset: int) -> None:
+        try:
+            for n in range(6000):
+                i = (n * 7 + offset) % len(documents)
+                assert documents[i].source.id
+        except BaseException as exc:  # noqa: BLE001 - any failure in the thread is the test's
+            failures.append(exc)
+
+    threads = [threading.Thread(target=read, args=(k,)) for k in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
