@@ -24,7 +24,7 @@ from pathlib import Path
 from .files import detach_worker
 from .model import METADATA, Source
 from .segment import REASONS, Heading, Sentence, segment
-from .text import words
+from .text import terms, words
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
@@ -55,7 +55,7 @@ class Document:
     a large corpus then costs 28 bytes a sentence, and Sentence objects are made only for the
     documents a question actually reaches."""
 
-    __slots__ = ("source", "text", "_sentences", "_headings", "_packed", "_names", "_heading_rows")
+    __slots__ = ("source", "text", "_sentences", "_headings", "_packed", "_names", "_heading_rows", "_terms")
 
     def __init__(self, source: Source, text: str, sentences: Sequence[Sentence] | None = None,
                  headings: list[Heading] | None = None, *, packed: bytes | None = None,
@@ -67,6 +67,17 @@ class Document:
         self._packed = packed
         self._names = names
         self._heading_rows = heading_rows
+        self._terms: dict[int, list[str]] | None = None
+
+    def terms_of(self, index: int, text: str) -> list[str]:
+        """The stemmed words of sentence `index` (whose text is `text`), read once while the
+        document is in use: questions often reach the same sentences."""
+        if self._terms is None:
+            self._terms = {}
+        found = self._terms.get(index)
+        if found is None:
+            found = self._terms[index] = terms(text)
+        return found
 
     @property
     def sentences(self) -> Sequence[Sentence]:

@@ -134,6 +134,7 @@ class Index:
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
         result = _guarded(self._searcher.search, tantivy.Query.boolean_query(clauses), limit)
         hits = []
+        sentences: dict[int, int] = {}  # each document's number of sentences, read once per search
         for score, address in result.hits:
             stored = _guarded(self._searcher.doc, address)
             try:
@@ -141,8 +142,11 @@ class Index:
                 d, s = stored["d"][0], stored["s"][0]
             except (KeyError, IndexError, TypeError):
                 raise IndexDamaged("an entry names no cached file") from None
-            if not (isinstance(d, int) and isinstance(s, int) and 0 <= d < count
-                    and 0 <= s < len(self.corpus.documents[first + d].sentences)):
+            if not (isinstance(d, int) and isinstance(s, int) and 0 <= d < count):
+                raise IndexDamaged("an entry points past the end of its file")
+            if first + d not in sentences:
+                sentences[first + d] = len(self.corpus.documents[first + d].sentences)
+            if not 0 <= s < sentences[first + d]:
                 raise IndexDamaged("an entry points past the end of its file")
             hits.append(Hit(first + d, s, score))
         return hits

@@ -125,11 +125,14 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
     titles: dict[int, tuple[bool, frozenset[str]]] = {}  # per source: named by the question?, title terms
     headings: dict[str, set[str]] = {}
     out: list[Candidate] = []
+    docs: dict[int, Document] = {}  # each document looked up once, however many of its sentences are hits
     for hit in hits:
-        doc = documents[hit.doc]
+        doc = docs.get(hit.doc)
+        if doc is None:
+            doc = docs[hit.doc] = documents[hit.doc]
         sentence = doc.sentences[hit.sentence]
         text = doc.text[sentence.start : sentence.end]
-        own_terms = terms(text)
+        own_terms = doc.terms_of(hit.sentence, text)
         own = set(own_terms)
         if hit.doc not in titles:
             titles[hit.doc] = (title_named(doc, asked), title_stems(doc.source.title)[1])
