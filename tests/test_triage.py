@@ -271,6 +271,10 @@ REFER_KINDS = {
         "I'm looking for a treatment regimen that works for rosacea.",
         "What are my options?",
     ],
+    "one's own case told, and help asked for": [
+        "I have had ringing in my ears since the concert, please help",
+        "Ive been getting headaches every afternoon and I need help",
+    ],
     "whether it can be slowed, corrected or stopped; whether treatment is needed, or when it starts": [
         "Is there any way to slow down macular degeneration?",
         "Can my son's scoliosis be corrected with a brace?",
