@@ -17,7 +17,7 @@ import stat
 import tomllib
 import zlib
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -590,18 +590,24 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:20]
 
 
+def repeated_texts(keys: Iterable[str]) -> list[tuple[int, int]]:
+    """(place, place of the first) of every document whose text key an earlier document has: the
+    one rule for a corpus read afresh and for the cache's summary (bot.store)."""
+    first: dict[str, int] = {}
+    pairs = []
+    for i, key in enumerate(keys):
+        if key in first:
+            pairs.append((i, first[key]))
+        else:
+            first[key] = i
+    return pairs
+
+
 def duplicates_of(documents: list[Document]) -> list[tuple[Source, Source]]:
     """Every document whose text an earlier document already has, with that earlier one (both
     stay; their quotes are merged into one that names both sources)."""
-    first: dict[str, Document] = {}
-    pairs = []
-    for doc in documents:
-        key = text_key(doc.text)
-        if key in first:
-            pairs.append((doc.source, first[key].source))
-        else:
-            first[key] = doc
-    return pairs
+    return [(documents[i].source, documents[j].source)
+            for i, j in repeated_texts(text_key(doc.text) for doc in documents)]
 
 
 def report_duplicates(corpus: Corpus) -> None:
@@ -621,14 +627,20 @@ def renamed_message(new: str) -> str:
     return f"source id {sid!r} is used twice; this one is {new!r}"
 
 
-def make_ids_unique(corpus: Corpus, documents: list[Document]) -> None:
-    """A document whose id an earlier one has is known by the id and its place ("a~7"). The same
-    rule as the cache's summary (bot.store)."""
-    seen: dict[str, int] = {}
-    for i, doc in enumerate(documents):
-        sid = doc.source.id
+def renamed_ids(ids: Iterable[str]) -> list[tuple[int, str]]:
+    """(place, new id) of every document whose id an earlier one has: it is known by the id and its
+    place ("a~7"). The one rule for a corpus read afresh and for the cache's summary (bot.store)."""
+    seen: set[str] = set()
+    renamed = []
+    for i, sid in enumerate(ids):
         if sid in seen:
-            new = f"{sid}~{i}"
-            corpus.problems.append(Problem(doc.source.path, None, renamed_message(new)))
-            doc.source = replace(doc.source, id=new)
-        seen[sid] = i
+            renamed.append((i, f"{sid}~{i}"))
+        seen.add(sid)
+    return renamed
+
+
+def make_ids_unique(corpus: Corpus, documents: list[Document]) -> None:
+    for i, new in renamed_ids(doc.source.id for doc in documents):
+        doc = documents[i]
+        corpus.problems.append(Problem(doc.source.path, None, renamed_message(new)))
+        doc.source = replace(doc.source, id=new)

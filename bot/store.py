@@ -53,7 +53,9 @@ from .corpus import (
     load_file,
     no_usable_document,
     read_metadata,
+    renamed_ids,
     renamed_message,
+    repeated_texts,
     report_duplicates,
     report_unused_metadata,
     text_key,
@@ -61,6 +63,7 @@ from .corpus import (
 )
 from .files import LockTimeout, atomic_write, exclusive_lock
 from .index import Index, IndexDamaged, add_documents, schema
+from .model import METADATA
 from .settings import Settings
 from .shelf import Group, Pairs, Shelf, ShelfDamaged, ShelvedDocuments, shelf_parts
 
@@ -205,29 +208,21 @@ class Store:
         except (OSError, ValueError, EOFError, TypeError):
             pass
         vocabulary: set[str] = set()
-        renamed: list[tuple[int, str]] = []
-        duplicates: list[tuple[int, int]] = []
-        seen_ids: dict[str, int] = {}
-        seen_texts: dict[str, int] = {}
+        ids: list[str] = []
+        text_keys: list[str] = []
         for group in groups:
             shelf = Shelf(self.files / group.key, group.key, build_id())
             try:
                 vocabulary.update(shelf.section("vocabulary"))
-                for n, (metadata, key) in enumerate(zip(shelf.section("sources"), shelf.section("text_keys"),
-                                                        strict=True)):
-                    i = group.first + n
-                    sid = metadata[0]
-                    if sid in seen_ids:
-                        renamed.append((i, f"{sid}~{i}"))
-                    seen_ids[sid] = i
-                    if key in seen_texts:
-                        duplicates.append((i, seen_texts[key]))
-                    else:
-                        seen_texts[key] = i
+                sources, keys = shelf.section("sources"), shelf.section("text_keys")
+                if len(sources) != len(keys):
+                    raise ValueError("unexpected structure")
+                ids.extend(metadata[METADATA.index("id")] for metadata in sources)
+                text_keys.extend(keys)
             finally:
                 shelf.close()
-        data = {"build": build_id(), "groups": wanted, "vocabulary": sorted(vocabulary), "renamed": renamed,
-                "duplicates": duplicates}
+        data = {"build": build_id(), "groups": wanted, "vocabulary": sorted(vocabulary),
+                "renamed": renamed_ids(ids), "duplicates": repeated_texts(text_keys)}
         encoded = marshal.dumps(data)
         atomic_write(self.summary_path, encoded + hashlib.blake2b(encoded, digest_size=DIGEST).digest())
         return data
