@@ -140,12 +140,13 @@ class PackedSentences(Sequence[Sentence]):
     def __len__(self) -> int:
         return len(self._ints) // _FIELDS
 
+    def _at(self, base: int) -> Sentence:
+        start, end, line_start, line_end, block, heading, reason = self._ints[base : base + _FIELDS]
+        return Sentence(start, end, line_start, line_end, self._names[heading] if heading >= 0 else "", block,
+                        REASONS[reason] if reason >= 0 else None)
+
     def __iter__(self) -> Iterator[Sentence]:
-        ints, names = self._ints, self._names
-        for base in range(0, len(ints), _FIELDS):
-            start, end, line_start, line_end, block, heading, reason = ints[base : base + _FIELDS]
-            yield Sentence(start, end, line_start, line_end, names[heading] if heading >= 0 else "", block,
-                           REASONS[reason] if reason >= 0 else None)
+        return map(self._at, range(0, len(self._ints), _FIELDS))
 
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
@@ -155,10 +156,7 @@ class PackedSentences(Sequence[Sentence]):
             i += n
         if not 0 <= i < n:
             raise IndexError(i)
-        base = i * _FIELDS
-        start, end, line_start, line_end, block, heading, reason = self._ints[base : base + _FIELDS]
-        return Sentence(start, end, line_start, line_end, self._names[heading] if heading >= 0 else "", block,
-                        REASONS[reason] if reason >= 0 else None)
+        return self._at(i * _FIELDS)
 
 
 @dataclass

@@ -47,7 +47,6 @@ class ShelfDamaged(IndexDamaged):
 
     def __init__(self, key: str, why: str) -> None:
         super().__init__(f"a cached file ({key[:12]}…) is damaged ({why})")
-        self.key = key
 
 
 def _digest(data: bytes, size: int = 32) -> bytes:
@@ -83,9 +82,8 @@ def shelf_parts(build: str, documents: Iterable[Document], problems: list[tuple[
 class Shelf:
     """One shelf file, open for reading. Its footer is read and checked at once; the rest when asked."""
 
-    def __init__(self, path: Path, key: str, build: str) -> None:
-        self.key = key
-        self.path = path
+    def __init__(self, path: Path, build: str) -> None:
+        self.key = key = path.name  # a shelf is named by its file's content key
         self._fd = -1
         self._fd = os.open(path, os.O_RDONLY | _NOFOLLOW)  # FileNotFoundError: no shelf yet
         try:
@@ -210,7 +208,7 @@ class ShelvedDocuments(Sequence[Document]):
         shelf = self._open.get(key)
         if shelf is None:
             try:
-                shelf = Shelf(self.folder / key, key, self.build)
+                shelf = Shelf(self.folder / key, self.build)
             except OSError as exc:
                 raise ShelfDamaged(key, exc.strerror or str(exc)) from None
             self._open[key] = shelf

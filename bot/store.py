@@ -165,7 +165,7 @@ class Store:
         """A file's shelf (its footer checked; with `verify`, every part of it), or None when there is
         none or it is damaged (then it is removed, and the file is to be read again)."""
         try:
-            shelf = Shelf(self.files / key, key, build_id())
+            shelf = Shelf(self.files / key, build_id())
             if verify:
                 shelf.verify()
             return shelf
@@ -211,7 +211,7 @@ class Store:
         ids: list[str] = []
         text_keys: list[str] = []
         for group in groups:
-            shelf = Shelf(self.files / group.key, group.key, build_id())
+            shelf = Shelf(self.files / group.key, build_id())
             try:
                 vocabulary.update(shelf.section("vocabulary"))
                 sources, keys = shelf.section("sources"), shelf.section("text_keys")
@@ -352,7 +352,7 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
             store.write_shelf(key, documents, file_problems, words or None)
             fresh[key] = documents
             stats["read"] += 1
-            shelf = Shelf(store.files / key, key, build_id())
+            shelf = Shelf(store.files / key, build_id())
         shown = display_path(root / rel)
         problems.extend(Problem(shown, line, message) for line, message in shelf.problems)
         groups.append(Group(key, groups[-1].first + groups[-1].count if groups else 0, shelf.count, shown, prefix + rel))
