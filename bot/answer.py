@@ -37,6 +37,7 @@ from .rank import (
     weigh,
 )
 from .settings import DEFAULT_COUNTRY, Settings
+from .shelf import SourceChanged, recheck
 from .store import open_corpus, rebuild_index
 from .text import GENERIC, STOPWORDS, key_words, stem, terms
 from .triage_model import MAX_CHARS as TRIAGE_CHARS  # triage reads this much of a message
@@ -114,8 +115,10 @@ class Bot:
         self.policy = policy or Policy()
         self.index = index or Index(self.corpus, progress)
         self.question_types = QuestionTypes()
-        # Set by Bot.open: rebuilds a search index found damaged while answering.
+        # Set by Bot.open: rebuilds a search index found damaged while answering; reads again the
+        # corpus files changed since they were read (only those).
         self._repair: Callable[[], tuple[Corpus, Index, dict]] | None = None
+        self._reopen: Callable[[], tuple[Corpus, Index, dict]] | None = None
         self._names: tuple[Corpus, SourceNames] | None = None  # see _source_names
 
     @classmethod
@@ -130,6 +133,7 @@ class Bot:
         bot = cls(corpus, policy, index=index)
         bot.country = settings.country
         bot._repair = lambda: rebuild_index(root, settings, progress, waiting, follow_links)
+        bot._reopen = lambda: open_corpus(root, settings, progress, waiting, follow_links)
         return bot
 
     @property
@@ -148,8 +152,11 @@ class Bot:
             text = clean_question(as_read)
         notice = _too_long(self.policy, text)
         text = text[:MAX_QUESTION_CHARS]
+        corpus = self.corpus
         try:
-            quotes = self.quotes_for(text, limit)
+            quotes = self._quotes_as_files_are_now(text, limit)
+            if self.corpus is not corpus:
+                notice = self.messages["source_changed"]
         except IndexDamaged:
             repair, self._repair = self._repair, None  # one rebuild at most: then it is a real failure
             if repair is None:
@@ -160,6 +167,21 @@ class Bot:
         if not quotes:
             return Reply(question, "no_answer", self.messages["no_answer"], notice=notice, read_as=as_read)
         return Reply(question, "answer", self.messages["answer"], quotes=tuple(quotes), notice=notice, read_as=as_read)
+
+    def _quotes_as_files_are_now(self, text: str, limit: int, tries: int = 3) -> list[Quote]:
+        """Quotes for a question. A corpus file edited, replaced or removed while open is never
+        quoted from what it no longer says: what changed is read again, as a new start would read
+        it, and the question answered from that (a few times over, for a file still being written)."""
+        for _ in range(tries - 1):
+            recheck(self.corpus.documents)
+            try:
+                return self.quotes_for(text, limit)
+            except SourceChanged:
+                if self._reopen is None:
+                    raise
+                self.corpus, self.index, _ = self._reopen()
+        recheck(self.corpus.documents)
+        return self.quotes_for(text, limit)
 
     # -- retrieval -----------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from .files import detach_worker
 from .model import METADATA, Source
@@ -48,6 +49,16 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+class Place(NamedTuple):
+    """Where a corpus file holds a document's text as it is: bytes start to end of the file, the
+    whole of it (a text file) or one line whose JSON "text" it is (a .jsonl file). A .jsonl.gz
+    file has no such place: its bytes are compressed."""
+
+    start: int
+    end: int
+    json_line: bool
+
+
 class Document:
     """A source's text, its sentences and headings.
 
@@ -55,13 +66,16 @@ class Document:
     a large corpus then costs 28 bytes a sentence, and Sentence objects are made only for the
     documents a question actually reaches."""
 
-    __slots__ = ("source", "text", "_sentences", "_headings", "_packed", "_names", "_heading_rows", "_terms")
+    __slots__ = ("source", "text", "place", "_sentences", "_headings", "_packed", "_names", "_heading_rows",
+                 "_terms")
 
     def __init__(self, source: Source, text: str, sentences: Sequence[Sentence] | None = None,
                  headings: list[Heading] | None = None, *, packed: bytes | None = None,
-                 names: list[str] | None = None, heading_rows: list | None = None) -> None:
+                 names: list[str] | None = None, heading_rows: list | None = None,
+                 place: Place | None = None) -> None:
         self.source = source
         self.text = text
+        self.place = place  # where its file holds the text as it is (the cache then keeps no copy of it)
         self._sentences = sentences
         self._headings = headings
         self._packed = packed
@@ -395,13 +409,16 @@ def _load_text_file(path: Path, meta: dict[str, str], problems: list[Problem]) -
     # A front matter fence left open: its lines are no title either, so the file names the source.
     unclosed = body == 0 and _FENCE.match(text) is not None
     title = meta.get("title") or (None if unclosed else _first_line(visible)) or path.stem
-    return _document(meta.get("id") or path.stem, title, meta, shown, text, visible)
+    doc = _document(meta.get("id") or path.stem, title, meta, shown, text, visible)
+    doc.place = Place(0, len(text.encode("utf-8")), False)
+    return doc
 
 
-def _bounded_lines(stream, shown: str, problems: list[Problem]):
-    """The lines of a stream, never holding more than MAX_RECORD_CHARS of one line (a longer line
-    is reported and skipped: None in its place) nor reading past MAX_FILE_CHARS in all (a
-    decompression bomb is cut there, and reported)."""
+def _bounded_lines(stream, shown: str, problems: list[Problem], measure: bool = False):
+    """(line, its length in UTF-8 bytes when `measure`, else 0) for the lines of a stream, never
+    holding more than MAX_RECORD_CHARS of one line (a longer line is reported and skipped: None in
+    its place) nor reading past MAX_FILE_CHARS in all (a decompression bomb is cut there, and
+    reported)."""
     read = 0
     number = 0
     while True:
@@ -410,15 +427,17 @@ def _bounded_lines(stream, shown: str, problems: list[Problem]):
             return
         number += 1
         read += len(line)
+        size = len(line.encode("utf-8")) if measure else 0
         if len(line) > MAX_RECORD_CHARS and not line.endswith("\n"):
             while True:  # the rest of the overlong line, read and dropped a piece at a time
                 rest = stream.readline(MAX_RECORD_CHARS)
                 read += len(rest)
+                size += len(rest.encode("utf-8")) if measure else 0
                 if not rest or rest.endswith("\n") or read > MAX_FILE_CHARS:
                     break
             problems.append(Problem(shown, number, f"line longer than {MAX_RECORD_CHARS:,} characters; skipped"))
             line = None
-        yield line
+        yield line, size
         if read > MAX_FILE_CHARS:
             problems.append(Problem(shown, number, f"more than {MAX_FILE_CHARS:,} characters; the rest was not read"))
             return
@@ -427,11 +446,14 @@ def _bounded_lines(stream, shown: str, problems: list[Problem]):
 def _load_jsonl(path: Path, problems: list[Problem], progress: Progress | None = None,
                 vocabulary: set[str] | None = None) -> list[Document]:
     shown = display_path(path)
-    opener = gzip.open if path.name.endswith(".gz") else open
-    records: list[tuple[str, str, dict[str, str], str]] = []
+    compressed = path.name.lower().endswith(".gz")
+    opener = gzip.open if compressed else open
+    records: list[tuple[str, str, dict[str, str], str, Place | None]] = []
+    end = 0  # bytes of the file read so far (a plain file's lines are then places of their texts)
     try:
         with opener(path, "rt", encoding="utf-8", newline="") as stream:
-            for number, line in enumerate(_bounded_lines(stream, shown, problems), start=1):
+            for number, (line, size) in enumerate(_bounded_lines(stream, shown, problems, not compressed), start=1):
+                start, end = end, end + size
                 if line is None or not line.strip():
                     continue
                 try:
@@ -446,7 +468,8 @@ def _load_jsonl(path: Path, problems: list[Problem], progress: Progress | None =
                                 shown, number, problems)
                 text = record["text"]
                 title = meta.get("title") or _first_line(text) or f"{path.name} line {number}"
-                records.append((meta.get("id") or f"{path.name}:{number}", title, meta, text))
+                records.append((meta.get("id") or f"{path.name}:{number}", title, meta, text,
+                                None if compressed else Place(start, end, True)))
     except (OSError, EOFError, UnicodeDecodeError, zlib.error, gzip.BadGzipFile) as exc:
         problems.append(Problem(shown, None, f"cannot be read to the end ({exc}); kept what was read"))
     docs = _segment_records(records, shown, progress, vocabulary)
@@ -479,20 +502,22 @@ def _start_method(size: int) -> str | None:
     return "spawn" if FRESH_WORKERS else None
 
 
-def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown: str,
+def _segment_records(records: list[tuple[str, str, dict[str, str], str, Place | None]], shown: str,
                      progress: Progress | None, vocabulary: set[str] | None = None) -> list[Document]:
-    """Documents for (id, title, metadata, text) records; a large file is segmented in parallel."""
+    """Documents for (id, title, metadata, text, place) records; a large file is segmented in parallel."""
     workers = min(os.cpu_count() or 1, 8)
-    method = _start_method(sum(len(text) for _, _, _, text in records)) if len(records) >= PARALLEL_FROM else None
+    method = _start_method(sum(len(text) for _, _, _, text, _ in records)) if len(records) >= PARALLEL_FROM else None
     if method is None or workers < 2:
         docs = []
-        for i, (source_id, title, meta, text) in enumerate(records):
+        for i, (source_id, title, meta, text, place) in enumerate(records):
             if progress and i % 500 == 0:
                 progress("reading", i, len(records))
-            docs.append(_document(source_id, title, meta, shown, text, text))
+            doc = _document(source_id, title, meta, shown, text, text)
+            doc.place = place
+            docs.append(doc)
         return docs
     chunk = max(1, len(records) // (workers * 4))
-    parts = [[(title, meta.get("author"), text) for _, title, meta, text in records[i : i + chunk]]
+    parts = [[(title, meta.get("author"), text) for _, title, meta, text, _ in records[i : i + chunk]]
              for i in range(0, len(records), chunk)]
     import multiprocessing  # only a large corpus pays for these
     from concurrent.futures import ProcessPoolExecutor
@@ -502,10 +527,10 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str]], shown:
         for part_rows, part_words in pool.map(_segment_rows, parts):
             if vocabulary is not None:
                 vocabulary |= part_words
-            for (source_id, title, meta, text), (packed, names, heading_rows) in zip(
+            for (source_id, title, meta, text, place), (packed, names, heading_rows) in zip(
                     records[done : done + len(part_rows)], part_rows):
                 docs.append(Document(_source(source_id, title, meta, shown), text, packed=packed, names=names,
-                                     heading_rows=heading_rows))
+                                     heading_rows=heading_rows, place=place))
             done += len(part_rows)
             if progress:
                 progress("reading", done, len(records))

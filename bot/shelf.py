@@ -6,7 +6,9 @@ size, and memory holds the documents in use, not the corpus.
 
 One shelf file per corpus file:
 
-    records      each document: (metadata, text, packed sentences, heading names, heading rows), marshal
+    records      each document: (metadata, text, packed sentences, heading names, heading rows), marshal;
+                 where the corpus file holds the text as it is (a text file, a line of a plain .jsonl
+                 file), the record holds its place there and a digest of it instead: no second copy
     table        for each record: where it starts and ends, and an 8-byte BLAKE2b digest of it
     sources      every document's metadata, in one list (to list or name the sources without their text)
     vocabulary   the words of the file's quotable text (spelling correction)
@@ -14,16 +16,19 @@ One shelf file per corpus file:
     footer       what is where, with a digest of each section; then its length, then its own digest
 
 Nothing read is trusted: the footer's digest is checked when the shelf is opened, a section's when it
-is read, a record's each time it is read. What fails raises ShelfDamaged, and the answering code
-rebuilds the file's cache rather than quote from it.
+is read, a record's each time it is read, a text read from its corpus file against the record's
+digest of it. What fails raises ShelfDamaged (SourceChanged: the corpus file is no longer what was
+read), and the answering code reads the file again rather than quote from what it no longer says.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 import marshal
 import os
+import stat
 import struct
 import threading
 from collections import OrderedDict
@@ -31,7 +36,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from .corpus import Document
+from .corpus import Document, Place, display_path
 from .index import IndexDamaged
 from .model import METADATA, Source
 
@@ -49,6 +54,15 @@ class ShelfDamaged(IndexDamaged):
         super().__init__(f"a cached file ({key[:12]}…) is damaged ({why})")
 
 
+class SourceChanged(ShelfDamaged):
+    """A document's corpus file no longer holds the text that was read from it: edited, replaced
+    or removed since."""
+
+    def __init__(self, key: str, shown: str) -> None:
+        IndexDamaged.__init__(self, f"{shown} changed since it was read")
+        self.key = key
+
+
 def _digest(data: bytes, size: int = 32) -> bytes:
     return hashlib.blake2b(data, digest_size=size).digest()
 
@@ -62,7 +76,10 @@ def shelf_parts(build: str, documents: Iterable[Document], problems: list[tuple[
     for doc in documents:
         packed, names, heading_rows = doc.packed()
         metadata = doc.source.metadata()
-        record = marshal.dumps((metadata, doc.text, packed, names, heading_rows))
+        text: str | tuple = doc.text
+        if doc.place is not None:  # the corpus file holds it: only where, and a digest to check it by
+            text = (*doc.place, _digest(doc.text.encode("utf-8"), 16))
+        record = marshal.dumps((metadata, text, packed, names, heading_rows))
         table += _ENTRY.pack(position, position + len(record), _digest(record, 8))
         sources.append(metadata)
         ids.append(doc.source.id)
@@ -148,16 +165,64 @@ class Shelf:
             raise ShelfDamaged(self.key, "a record's checksum does not match")
         record = _loads(self.key, data)
         if not (isinstance(record, tuple) and len(record) == 5 and isinstance(record[0], tuple)
-                and len(record[0]) == len(METADATA) and isinstance(record[1], str) and isinstance(record[2], bytes)):
+                and len(record[0]) == len(METADATA) and isinstance(record[2], bytes)
+                and (isinstance(record[1], str) or _is_place(record[1]))):
             raise ShelfDamaged(self.key, "unexpected structure")
         return record
 
-    def verify(self) -> None:
-        """Read every section and record, checking each (a damage found while answering)."""
+    def verify(self, source: Path | None = None) -> None:
+        """Read every section and record, checking each (a damage found while answering); with the
+        corpus file `source`, also every text the records say it holds."""
         for name in SECTIONS:
             self.section(name)
+        reader = None
         for i in range(self.count):
-            self.record(i)
+            text = self.record(i)[1]
+            if source is not None and not isinstance(text, str):
+                reader = reader or SourceFile(source, self.key)
+                reader.text(text)
+
+
+def _is_place(value) -> bool:
+    return (isinstance(value, tuple) and len(value) == 4 and isinstance(value[0], int) and isinstance(value[1], int)
+            and 0 <= value[0] <= value[1] and isinstance(value[2], bool) and isinstance(value[3], bytes))
+
+
+class SourceFile:
+    """A corpus file open for reading the texts the shelf does not keep, each checked against the
+    digest of what was read there at the start: SourceChanged when it no longer is that text."""
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.key, self.shown = key, display_path(path)
+        self._fd = -1
+        try:
+            # never blocks: a file replaced by a pipe is not waited on
+            self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            if not stat.S_ISREG(os.fstat(self._fd).st_mode):
+                raise OSError("not a regular file")
+        except OSError:
+            self.close()
+            raise SourceChanged(key, self.shown) from None
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __del__(self) -> None:
+        self.close()
+
+    def text(self, place: tuple) -> str:
+        start, end, json_line, digest = place
+        try:
+            text = os.pread(self._fd, end - start, start).decode("utf-8")
+            if json_line:
+                text = json.loads(text)["text"]
+            if isinstance(text, str) and _digest(text.encode("utf-8"), 16) == digest:
+                return text
+        except (OSError, ValueError, KeyError, TypeError):  # unreadable, not UTF-8 or not JSON any more
+            pass
+        raise SourceChanged(self.key, self.shown)
 
 
 def _loads(key: str, data: bytes):
@@ -170,10 +235,18 @@ def _loads(key: str, data: bytes):
 class Group:
     """The documents of one corpus file, as a corpus's documents from `first` on."""
 
-    __slots__ = ("key", "first", "count", "shown", "file")
+    __slots__ = ("key", "first", "count", "shown", "file", "path", "signature")
 
-    def __init__(self, key: str, first: int, count: int, shown: str, file: str) -> None:
+    def __init__(self, key: str, first: int, count: int, shown: str, file: str, path: Path,
+                 signature: tuple[int, int, int] | None = None) -> None:
         self.key, self.first, self.count, self.shown, self.file = key, first, count, shown, file
+        self.path = path  # the corpus file, where texts not kept on the shelf are read
+        self.signature = signature  # its size, modification and change times when it was read
+
+
+def signature(info: os.stat_result) -> tuple[int, int, int]:
+    """What tells a file edited since (cp -p and rsync -t restore a modification time, never a change time)."""
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 class ShelvedDocuments(Sequence[Document]):
@@ -193,6 +266,8 @@ class ShelvedDocuments(Sequence[Document]):
         self._length = groups[-1].first + groups[-1].count if groups else 0
         self._kept: OrderedDict[int, Document] = OrderedDict()
         self._open: OrderedDict[str, Shelf] = OrderedDict((shelf.key, shelf) for shelf in shelves[: self.OPEN])
+        self._files: OrderedDict[str, SourceFile] = OrderedDict()  # corpus files open, the last OPEN read
+        self._unchanged: set[str] = set()  # files found as they were read, since the last `recheck`
         # The chat answers in a worker thread while its own thread may open a source: one reader at
         # a time, or one could close a shelf that the other is reading.
         self._lock = threading.RLock()
@@ -218,22 +293,55 @@ class ShelvedDocuments(Sequence[Document]):
             self._open.move_to_end(key)
         return shelf
 
+    def recheck(self) -> None:
+        """Look again at every corpus file (its size and times) when next a document of it is read,
+        kept or not: called before each question, so that each question sees every edit made before it."""
+        with self._lock:
+            self._unchanged.clear()
+
+    def _check(self, group: Group) -> None:
+        """SourceChanged if the group's corpus file is no longer the file that was read."""
+        if group.signature is None or group.key in self._unchanged:
+            return
+        try:
+            same = signature(os.stat(group.path)) == group.signature
+        except OSError:
+            same = False
+        if not same:
+            raise SourceChanged(group.key, group.shown)
+        self._unchanged.add(group.key)
+
+    def _text(self, group: Group, place: tuple) -> str:
+        """A text the shelf does not keep, read from its corpus file (kept open, the last OPEN)."""
+        reader = self._files.get(group.key)
+        if reader is None:
+            reader = self._files[group.key] = SourceFile(group.path, group.key)
+            if len(self._files) > self.OPEN:
+                self._files.popitem(last=False)[1].close()
+        else:
+            self._files.move_to_end(group.key)
+        return reader.text(place)
+
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(self._length))]
         with self._lock:
-            doc = self._kept.get(i)  # the common case first: a document in use
-            if doc is not None:
-                self._kept.move_to_end(i)
-                return doc
             if i < 0:
                 i += self._length
             if not 0 <= i < self._length:
                 raise IndexError(i)
             group = self.group_of(i)
+            self._check(group)  # a document in use is kept, and quoted from, while its file is unchanged
+            doc = self._kept.get(i)
+            if doc is not None:
+                self._kept.move_to_end(i)
+                return doc
             metadata, text, packed, names, heading_rows = self.shelf(group.key).record(i - group.first)
+            place = None
+            if not isinstance(text, str):
+                place, text = Place(*text[:3]), self._text(group, text)
             doc = Document(self._source(i, group, metadata), text, packed=packed, names=names,
-                           heading_rows=heading_rows)
+                           heading_rows=heading_rows, place=place)
             self._kept[i] = doc
             if len(self._kept) > self.KEEP:
                 self._kept.popitem(last=False)
@@ -263,6 +371,12 @@ class ShelvedDocuments(Sequence[Document]):
                 return self._kept[i].source
             group = self.group_of(i)
             return self._source(i, group, self.shelf(group.key).record(i - group.first)[0])
+
+
+def recheck(documents: Sequence[Document]) -> None:
+    """Before a question: corpus files edited since they were read are seen (bot.answer reads them again)."""
+    if isinstance(documents, ShelvedDocuments):
+        documents.recheck()
 
 
 def sources_of(documents: Sequence[Document]) -> Iterator[Source]:

@@ -65,7 +65,7 @@ from .files import LockTimeout, atomic_write, exclusive_lock
 from .index import Index, IndexDamaged, add_documents, schema
 from .model import METADATA
 from .settings import Settings
-from .shelf import Group, Pairs, Shelf, ShelfDamaged, ShelvedDocuments, shelf_parts
+from .shelf import Group, Pairs, Shelf, ShelfDamaged, ShelvedDocuments, shelf_parts, signature
 
 FORMAT = 8  # bump when the layout of what is stored changes
 _RELATIVE_IMPORT = re.compile(r"^[ \t]*from \.(\w*) import \(?([\w, \t]+)", re.MULTILINE)
@@ -161,13 +161,14 @@ class Store:
         data = data | {"digest": _digest_of(data)}
         atomic_write(self.manifest_path, json.dumps(data, indent=1).encode("utf-8"))
 
-    def open_shelf(self, key: str, verify: bool = False) -> Shelf | None:
-        """A file's shelf (its footer checked; with `verify`, every part of it), or None when there is
-        none or it is damaged (then it is removed, and the file is to be read again)."""
+    def open_shelf(self, key: str, source: Path, verify: bool = False) -> Shelf | None:
+        """A file's shelf (its footer checked; with `verify`, every part of it, and every text it
+        says its corpus file `source` holds), or None when there is none or it is damaged (then it
+        is removed, and the file is to be read again)."""
         try:
             shelf = Shelf(self.files / key, build_id())
             if verify:
-                shelf.verify()
+                shelf.verify(source)
             return shelf
         except FileNotFoundError:
             return None
@@ -336,15 +337,14 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
             info = path.stat()
             # The change time too: cp -p, rsync -t and tar restore a file's mtime after writing it,
             # but no one can restore its ctime, so an edit of the same size is still seen.
-            if old and (old["size"], old["mtime"], old["ctime"], old["meta"]) == \
-                    (info.st_size, info.st_mtime_ns, info.st_ctime_ns, meta_json):
+            if old and (old["size"], old["mtime"], old["ctime"], old["meta"]) == (*signature(info), meta_json):
                 key = old["key"]
             else:
                 key = _content_key(path, rel, meta)
         except OSError as exc:
             problems.append(Problem(display_path(path), None, f"cannot be read ({exc.strerror}); skipped"))
             continue
-        shelf = store.open_shelf(key, verify)
+        shelf = store.open_shelf(key, path, verify)
         if shelf is None:
             file_problems: list[Problem] = []
             words: set[str] = set()
@@ -355,7 +355,8 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
             shelf = Shelf(store.files / key, build_id())
         shown = display_path(root / rel)
         problems.extend(Problem(shown, line, message) for line, message in shelf.problems)
-        groups.append(Group(key, groups[-1].first + groups[-1].count if groups else 0, shelf.count, shown, prefix + rel))
+        groups.append(Group(key, groups[-1].first + groups[-1].count if groups else 0, shelf.count, shown, prefix + rel,
+                            path, signature(info)))
         if len(shelves) < ShelvedDocuments.OPEN:  # kept open: a cache removed while in use still reads
             shelves.append(shelf)
         else:

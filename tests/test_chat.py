@@ -9,6 +9,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import OptionList, Static
 
+from bot.settings import Settings
 from bot.tui.screens import ConfirmScreen, ExportScreen, HelpScreen, SourceViewer
 from bot.tui.widgets import QuestionInput, QuoteBlock, ReplyView, SourcesPanel
 
@@ -476,3 +477,35 @@ def test_a_long_reply_is_shown_from_its_top():
         assert view.outer_size.height + question.outer_size.height > conversation.region.height
 
     drive(scenario, size=(80, 24))
+
+
+def test_a_quote_whose_source_changed_since_is_not_shown_against_the_new_text(tmp_path):
+    """A corpus file edited while the chat is open: the next question that reaches it reads it
+    again and says so; an earlier quote from it is not shown highlighted in text that no longer
+    holds it (a notice says why), and a fresh quote opens as usual."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Lithium\n\nLithium is a mood stabiliser used in bipolar disorder.\n", encoding="utf-8")
+    (corpus / "b.txt").write_text("Valproate\n\nValproate is an anticonvulsant used for mania.\n", encoding="utf-8")
+
+    async def scenario(pilot):
+        app = pilot.app
+        await ask(pilot, "What is lithium?")
+        (corpus / "a.txt").write_text("Lithium\n\nFor many years now, lithium has been a mood stabiliser in bipolar "
+                                      "disorder.\n", encoding="utf-8")
+        await ask(pilot, "What is lithium used as?")
+        old, new = app.turns[0][1], app.turns[1][1]
+        assert new.notice == app.bot.messages["source_changed"] and "For many years" in new.quotes[0].text
+        first, second = [view.query(QuoteBlock).first() for view in app.query(ReplyView)]
+        assert first.quote == old.quotes[0] and second.quote == new.quotes[0]
+        first.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, SourceViewer)
+        assert any("has changed since the quote was taken" in m for m in notices(app))
+        second.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SourceViewer))
+        assert "For many years" in plain(app.screen.query_one("#line-3", Static))
+
+    drive(scenario, corpus_dir=corpus, settings=Settings(tmp_path / "cache"))

@@ -256,9 +256,19 @@ def test_a_damaged_manifest_is_rebuilt_with_a_message(tmp_path, damage):
 
 
 def test_an_edited_cached_text_is_never_quoted(tmp_path):
+    """A .jsonl.gz file is the one kind whose texts the cache keeps (its bytes are compressed, so it
+    cannot be read at a place): a text edited on its shelf fails the record's digest and is read
+    again from the file, never quoted."""
+    import gzip
+
     from bot.answer import Bot
 
-    corpus = small_corpus(tmp_path / "corpus")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = ["Lithium\n\nLithium is a mood stabiliser used in bipolar disorder.\n",
+             "Valproate\n\nValproate is an anticonvulsant used for mania.\n"]
+    with gzip.open(corpus / "drugs.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.writelines(json.dumps({"id": f"d{n}", "text": text}) + "\n" for n, text in enumerate(texts))
     Bot.open(corpus)
     edited = 0
     for payload in (cache_of(corpus) / "files").iterdir():
@@ -268,9 +278,69 @@ def test_an_edited_cached_text_is_never_quoted(tmp_path):
             edited += 1
     assert edited == 1
     bot = Bot.open(corpus)
-    assert_verbatim(bot, corpus)
-    assert not any("food" in q.text for q in bot.ask("What is lithium?").quotes)
+    reply = bot.ask("What is lithium?")
+    assert reply.outcome == "answer" and any("mood stabiliser" in q.text for q in reply.quotes)
+    assert not any("food" in q.text for q in reply.quotes)
+    assert all(q.text == texts[int(q.source.id[1])][q.start : q.end] for q in reply.quotes)
     assert any("reading its source again" in str(p) for p in bot.corpus.problems)
+
+
+@pytest.mark.parametrize("kind", ["txt", "jsonl"])
+def test_a_corpus_file_edited_while_open_is_read_again_and_quoted_as_it_is_now(tmp_path, kind):
+    """The cache keeps no copy of a text its file holds: a document's text is read from the file
+    when a question reaches it and checked against what was read at the start. A file edited
+    while the chat is open is read again, and what is quoted is what the file says now, at the
+    place cited (never the old sentence at the new file's offsets)."""
+    from bot.answer import Bot
+
+    corpus = small_corpus(tmp_path / "corpus")
+    edited = "Lithium\n\nSince its discovery, lithium has been a mood stabiliser given in bipolar disorder.\n"
+    if kind == "jsonl":
+        for name in ("a.txt", "b.txt"):
+            (corpus / name).unlink()
+        lines = [{"id": "a", "text": "Lithium\n\nLithium is a mood stabiliser used in bipolar disorder.\n"},
+                 {"id": "b", "text": "Valproate\n\nValproate is an anticonvulsant used for mania.\n"}]
+        (corpus / "drugs.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    bot = Bot.open(corpus)
+    if kind == "txt":
+        (corpus / "a.txt").write_text(edited, encoding="utf-8")
+        now = lambda quote: (corpus / "a.txt").read_text(encoding="utf-8")  # noqa: E731
+    else:
+        lines[0]["text"] = edited
+        (corpus / "drugs.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+        now = lambda quote: next(x["text"] for x in lines if x["id"] == quote.source.id)  # noqa: E731
+    reply = bot.ask("What is lithium?")
+    assert reply.outcome == "answer" and reply.notice == bot.messages["source_changed"]
+    assert any("Since its discovery" in q.text for q in reply.quotes)
+    assert all(now(q)[q.start : q.end] == q.text for q in reply.quotes)
+    again = bot.ask("What is valproate?")  # the rest of the corpus answers as before
+    assert any("anticonvulsant" in q.text for q in again.quotes) and again.notice is None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+@pytest.mark.parametrize("change", ["removed", "a pipe", "a link out of the folder"])
+def test_a_corpus_file_removed_or_replaced_while_open_is_never_quoted_nor_waited_on(tmp_path, change):
+    import threading
+
+    from bot.answer import Bot
+
+    corpus = small_corpus(tmp_path / "corpus")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Lithium\n\nLithium is the code word of the vault, kept by the committee.\n", encoding="utf-8")
+    bot = Bot.open(corpus)
+    (corpus / "a.txt").unlink()
+    if change == "a pipe":
+        os.mkfifo(corpus / "a.txt")  # opened for reading in the usual way, it would wait for ever for a writer
+    elif change == "a link out of the folder":
+        (corpus / "a.txt").symlink_to(secret)
+    replies = []
+    asking = threading.Thread(target=lambda: replies.append(bot.ask("What is lithium?")), daemon=True)
+    asking.start()
+    asking.join(60)
+    assert replies, "the question waited on the corpus file"
+    assert not any("a.txt" in q.source.path for q in replies[0].quotes)
+    assert not any("vault" in q.text or "mood" in q.text for q in replies[0].quotes)
+    assert any("anticonvulsant" in q.text for q in bot.ask("What is valproate?").quotes)
 
 
 def test_flipped_bytes_in_the_search_index_never_crash_and_never_forge(tmp_path):

@@ -312,3 +312,41 @@ def test_the_chat_and_its_answering_thread_may_read_documents_at_once(tmp_path, 
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_the_cache_keeps_no_second_copy_of_a_text_its_file_holds(tmp_path):
+    """A text file's text, and a plain .jsonl line's, are read from the corpus file itself when a
+    question reaches them: the cache holds where they are and a digest of them, not the text. A
+    .jsonl.gz file's texts are kept (its bytes are compressed, with no place to read a text at).
+    Every quote is still the file's characters at the place cited."""
+    import gzip
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    said = {"a.txt": "Amantadine was first sold as an antiviral medicine for influenza.",
+            "b.md": "Bupropion acts on dopamine and noradrenaline reuptake in the brain.",
+            "c.jsonl": "Clozapine is reserved for schizophrenia that resists other medicines.",
+            "d.jsonl.gz": "Doxepin is a tricyclic compound also applied to the skin as a cream."}
+    (corpus / "a.txt").write_text(f"Amantadine\n\n{said['a.txt']}\n", encoding="utf-8")
+    (corpus / "b.md").write_text(f"---\ntitle: Bupropion\n---\n# Bupropion\n\n{said['b.md']}\n", encoding="utf-8")
+    # its second line starts past characters of several bytes each (offsets are in bytes, texts in characters)
+    (corpus / "c.jsonl").write_text(json.dumps({"id": "ü", "text": "Über\n\nÜber, café, naïve: résumé.\n"},
+                                               ensure_ascii=False) + "\n"
+                                    + json.dumps({"id": "c", "text": f"Clozapine\n\n{said['c.jsonl']}\n"}) + "\n",
+                                    encoding="utf-8")
+    with gzip.open(corpus / "d.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write(json.dumps({"id": "d", "text": f"Doxepin\n\n{said['d.jsonl.gz']}\n"}) + "\n")
+    bot = Bot.open(corpus, Settings(tmp_path / "cache"))
+    cached = b"".join(p.read_bytes() for p in (tmp_path / "cache").rglob("*") if p.is_file())
+    kept = {name for name, sentence in said.items() if sentence.encode() in cached}
+    assert kept == {"d.jsonl.gz"}
+    for name, question in (("a.txt", "What was amantadine first sold as?"), ("b.md", "How does bupropion act?"),
+                           ("c.jsonl", "What is clozapine reserved for?"), ("d.jsonl.gz", "What is doxepin?")):
+        reply = bot.ask(question)
+        assert any(said[name] in q.text for q in reply.quotes), (name, reply)
+        for quote in reply.quotes:
+            if name.endswith(".jsonl.gz"):
+                continue
+            raw = (corpus / name).read_text(encoding="utf-8")
+            text = json.loads(raw.splitlines()[1])["text"] if name.endswith(".jsonl") else raw
+            assert text[quote.start : quote.end] == quote.text

@@ -22,10 +22,11 @@ from ..corpus import Corpus, CorpusError, bundled_corpus_path
 from ..display import field, reply_text, visible
 from ..export import ExportError, conversation_markdown, write_new_file
 from ..followup import read_as
+from ..index import IndexDamaged
 from ..model import Reply
 from ..policy import Policy
 from ..settings import Settings
-from ..shelf import sources_of
+from ..shelf import recheck, sources_of
 from .screens import ConfirmScreen, ExportScreen, HelpScreen, SourceViewer
 from .widgets import (
     EXAMPLES,
@@ -258,9 +259,18 @@ class CitebotApp(App[None]):
         if self.bot is None:
             return
         documents = self.bot.corpus.documents
-        place = next((i for i, source in enumerate(sources_of(documents)) if source.id == quote.source.id), None)
-        if place is not None:
-            self.push_screen(SourceViewer(documents[place], quote))
+        recheck(documents)
+        try:
+            place = next((i for i, source in enumerate(sources_of(documents)) if source.id == quote.source.id), None)
+            document = documents[place] if place is not None else None
+        except IndexDamaged:  # its file (or its cached copy) changed or went since the quote was taken
+            document = None
+        if document is None or document.text[quote.start : quote.end] != quote.text:
+            self.notify("This source has changed since the quote was taken, so it cannot be shown with "
+                        "the quote in place: ask the question again to quote it as it is now.",
+                        severity="warning", markup=False, timeout=10)
+            return
+        self.push_screen(SourceViewer(document, quote))
 
     # -- actions and commands ----------------------------------------------------------------------
 
