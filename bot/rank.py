@@ -123,7 +123,8 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
     top = max(h.score for h in hits) or 1.0
     floor = min((h.score for h in hits if h.score > 0), default=0.0)
     titles: dict[int, tuple[bool, frozenset[str]]] = {}  # per source: named by the question?, title terms
-    headings: dict[str, set[str]] = {}
+    headings: dict[str, tuple[set[str], float]] = {}  # per heading: its terms, how strongly it answers
+    cued = bool(cues.stems or cues.patterns)
     out: list[Candidate] = []
     docs: dict[int, Document] = {}  # each document looked up once, however many of its sentences are hits
     for hit in hits:
@@ -140,8 +141,10 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
         if not own & asked and not named:
             continue
         if sentence.heading not in headings:
-            headings[sentence.heading] = set(terms(sentence.heading))
-        heading_terms = headings[sentence.heading]
+            found_terms = set(terms(sentence.heading))
+            headings[sentence.heading] = (found_terms,
+                                          cues.hits(found_terms, sentence.heading, asked) if cued else 0.0)
+        heading_terms, heading_hits = headings[sentence.heading]
         # Every sentence of a source whose title the question names is about that title.
         full = own | title_terms if named else own
         context = heading_terms | title_terms
@@ -152,8 +155,8 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
         bonus = 1.0
         if rarest in own_terms[:6]:
             bonus += TOPIC_FIRST_BONUS
-        if cues.stems or cues.patterns:
-            found = cues.hits(own, text, asked) + 0.5 * cues.hits(heading_terms, sentence.heading, asked)
+        if cued:
+            found = cues.hits(own, text, asked) + 0.5 * heading_hits
             bonus += CUE_BONUS * min(found, CUE_SATURATION) / CUE_SATURATION
         if named:
             bonus += TITLE_BONUS
