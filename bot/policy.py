@@ -173,7 +173,11 @@ class Policy:
         def substance(name: str) -> str:
             return f"{name}·s{numbers.setdefault(name, len(numbers) + 1)}"
 
-        text = self._multiword_substances.sub(lambda m: m.group().replace(" ", "_"), normalise(question))
+        folded = normalise(question)
+        # Two English words typed without the space between them are read apart ("takea" -> "take
+        # a"); a word of another language is not ("ferme" is no "fer me", "Normandie" no "Norman die").
+        english = detect(question, folded) is None
+        text = self._multiword_substances.sub(lambda m: m.group().replace(" ", "_"), folded)
         for token in self._retyped(text.split()):
             if "_" in token:
                 plain.append(token.replace("_", " "))
@@ -185,7 +189,7 @@ class Policy:
                 match = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
                 if match is not None and match[0][0] == token[0]:
                     token = match[0]
-                elif parts := (lexicon.split_glued(token) if token.isascii() and len(token) >= 5 else None):
+                elif parts := (lexicon.split_glued(token) if english and token.isascii() and len(token) >= 5 else None):
                     plain.append(parts[0])  # two words typed without the space between them: "takea" -> "take a"
                     marked.append(parts[0])
                     token = parts[1]
