@@ -134,15 +134,34 @@ OTHER_LANGUAGES = {
     "es": ["quiero morir", "Me quiero matar, ya no aguanto", "no quiero seguir viviendo", "pienso en suicidarme",
            "mi hijo se tomó un frasco de pastillas",
            # someone else's overdose, the subject first; all the pills, about to be taken; a wish to disappear
-           "mi amigo tomó una sobredosis", "voy a tomarme todas las pastillas", "no aguanto más, quiero desaparecer"],
+           "mi amigo tomó una sobredosis", "voy a tomarme todas las pastillas", "no aguanto más, quiero desaparecer",
+           # leaving the world, tired of living, never waking; better dead; a method made ready; a farewell; self-harm
+           "ya no quiero estar en este mundo", "estoy cansada de vivir", "quisiera dormir y no despertar nunca",
+           "mi vida no vale nada, mejor me muero", "nadie me extrañaría si me muero",
+           "me voy a tirar del puente esta noche", "voy a colgarme", "ya tengo las pastillas preparadas para acabar",
+           "esta es mi despedida, perdónenme", "hoy me corté otra vez", "me corto las muñecas cuando nadie me ve"],
     "fr": ["je veux mourir", "J'ai envie d'en finir", "je ne veux plus vivre", "je vais me suicider ce soir",
-           "mon ami a fait une overdose", "je vais prendre toutes mes pilules"],
+           "mon ami a fait une overdose", "je vais prendre toutes mes pilules",
+           # tired of living; gone for good; better off without me; a bridge; a rope; a farewell
+           "je suis fatiguée de vivre", "je veux dormir et ne jamais me réveiller", "tout le monde serait mieux sans moi",
+           "je vais sauter du pont ce soir", "j'ai préparé une corde", "c'est mon dernier message, adieu"],
     "de": ["ich will nicht mehr leben", "Ich möchte sterben", "ich denke daran mich umzubringen",
-           "ich werde mich umbringen", "mein Freund hat eine Überdosis genommen"],
-    "pt": ["quero morrer", "vou me matar hoje", "não quero mais viver", "meu amigo teve uma overdose"],
-    "it": ["voglio morire", "voglio farla finita", "non voglio più vivere", "il mio amico è in overdose"],
-    "zh": ["我想死", "我不想活了", "活着没意思，想自杀", "我吃了一整瓶安眠药", "我朋友吸毒过量了"],
-    "ar": ["أريد أن أموت", "سأنتحر الليلة", "لا أريد أن أعيش", "تناولت كل الحبوب"],
+           "ich werde mich umbringen", "mein Freund hat eine Überdosis genommen",
+           "ich bin müde vom leben", "alle wären besser dran ohne mich", "ich springe heute von der brücke",
+           "ich will einschlafen und nie wieder aufwachen"],
+    "pt": ["quero morrer", "vou me matar hoje", "não quero mais viver", "meu amigo teve uma overdose",
+           "estou cansada de viver", "todo mundo ficaria melhor sem mim", "vou pular da ponte hoje",
+           "queria dormir e não acordar nunca mais"],
+    "it": ["voglio morire", "voglio farla finita", "non voglio più vivere", "il mio amico è in overdose",
+           "sono stanca di vivere", "tutti starebbero meglio senza di me", "stasera mi butto dal ponte",
+           "vorrei addormentarmi e non svegliarmi più"],
+    "zh": ["我想死", "我不想活了", "活着没意思，想自杀", "我吃了一整瓶安眠药", "我朋友吸毒过量了",
+           # cannot go on; leaving the world; not waking; asking to die; a method; self-harm; a last post
+           "我真的撑不下去了", "我想离开这个世界", "不想再醒来了", "真想一了百了", "死了算了", "让我去死吧",
+           "我不配活着", "每天都在想怎么死", "明天就去跳河", "我已经攒了好多安眠药", "割了好几刀",
+           "我要结束这一切", "这是我最后一条微博了"],
+    "ar": ["أريد أن أموت", "سأنتحر الليلة", "لا أريد أن أعيش", "تناولت كل الحبوب",
+           "أنا تعبت من الحياة", "الكل سيكون أفضل بدوني"],
 }
 
 
@@ -186,6 +205,19 @@ def test_crisis_in_other_languages_is_answered_in_that_language(policy, language
     "Did researchers think about suicide risk every day of the trial?",
     "I was going to take my pills with breakfast",
     "Where can I buy a rope for climbing?",
+    # everyday Spanish and Chinese that shares words with the crisis rules: a haircut, a pool, laughter,
+    # oversleeping, a diet given up, storing pills, a child's fall, preventing suicide as a topic
+    "me corté el pelo y me pica la cabeza", "me voy a tirar a la piscina", "me voy a tirar al piso de risa",
+    "estoy cansado después del trabajo", "me quemo con el sol muy fácil",
+    "如何预防自杀", "关于自杀的书", "总是睡不醒怎么回事", "减肥坚持不下去了怎么办", "安眠药怎么存放",
+    "小孩从床上跳下去摔伤了", "症状什么时候消失",
+    # and in French, German, Portuguese and Italian: tired after work, a last message before the
+    # holidays, a jump into a pool; a French word is never read as two glued English ones
+    # ("fermé" is no "fer me", "Normandie" no "Norman die": "die ... me" is an English crisis pattern)
+    "je suis fatigué après le sport, est-ce normal ?", "ich bin müde nach dem essen", "sono stanca dopo il lavoro",
+    "estou cansada depois do trabalho", "c'est mon dernier message avant les vacances",
+    "minha última mensagem antes das férias", "ich springe gern vom sprungturm im schwimmbad",
+    "le pont de Normandie est-il fermé ?",
 ])
 def test_suicide_and_overdose_as_a_topic_stay_information_questions(policy, question):
     assert outcome(policy, question) != "crisis", question
