@@ -96,12 +96,25 @@ def shelf_parts(build: str, documents: Iterable[Document], problems: list[tuple[
     yield _TAIL.pack(len(encoded), _digest(encoded))
 
 
-class Shelf:
+class _Open:
+    """A file held open by its descriptor, closed with its holder."""
+
+    _fd = -1
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+    def __del__(self) -> None:
+        self.close()
+
+
+class Shelf(_Open):
     """One shelf file, open for reading. Its footer is read and checked at once; the rest when asked."""
 
     def __init__(self, path: Path, build: str) -> None:
         self.key = key = path.name  # a shelf is named by its file's content key
-        self._fd = -1
         self._fd = os.open(path, os.O_RDONLY | _NOFOLLOW)  # FileNotFoundError: no shelf yet
         try:
             self.size = os.fstat(self._fd).st_size
@@ -131,14 +144,6 @@ class Shelf:
         except BaseException:
             self.close()
             raise
-
-    def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
-
-    def __del__(self) -> None:
-        self.close()
 
     def _read(self, offset: int, size: int) -> bytes:
         data = os.pread(self._fd, size, offset)
@@ -188,13 +193,12 @@ def _is_place(value) -> bool:
             and 0 <= value[0] <= value[1] and isinstance(value[2], bool) and isinstance(value[3], bytes))
 
 
-class SourceFile:
+class SourceFile(_Open):
     """A corpus file open for reading the texts the shelf does not keep, each checked against the
     digest of what was read there at the start: SourceChanged when it no longer is that text."""
 
     def __init__(self, path: Path, key: str) -> None:
         self.key, self.shown = key, display_path(path)
-        self._fd = -1
         try:
             # never blocks: a file replaced by a pipe is not waited on
             self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -203,14 +207,6 @@ class SourceFile:
         except OSError:
             self.close()
             raise SourceChanged(key, self.shown) from None
-
-    def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
-
-    def __del__(self) -> None:
-        self.close()
 
     def text(self, place: tuple) -> str:
         start, end, json_line, digest = place
