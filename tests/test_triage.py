@@ -383,8 +383,17 @@ def test_every_kind_of_dosing_or_treatment_question_is_referred(policy, kind, qu
     "拔牙后多久可以吃东西",
     "上海儿童医院怎么样",
     "头晕应该查哪些项目",
+    # Spanish: an amount, how often, how long, a missed pill, when and how to take it; combining,
+    # stopping, pregnancy, which medicine, what to do, how to get it without a prescription
+    "¿Cuántos miligramos de ketamina debo tomar?", "¿Qué dosis de sertralina es la adecuada para mí?",
+    "¿Cada cuánto puedo tomar ibuprofeno?", "¿Cuánto tiempo dura un tratamiento con antibióticos?",
+    "Olvidé tomar mi pastilla anticonceptiva", "¿Se puede tomar la levotiroxina después de comer?",
+    "¿Puedo tomar paracetamol con alcohol?", "¿Puedo dejar de tomar la fluoxetina de golpe?",
+    "¿Es seguro tomar ketamina durante el embarazo?", "¿Qué medicamento es mejor para la depresión?",
+    "Tengo fiebre y dolor de cabeza, ¿qué debo hacer?", "¿Dónde puedo conseguir ketamina sin receta?",
+    "¿Cómo se trata la migraña?",
 ])
-def test_dosing_and_treatment_questions_in_french_and_chinese_are_referred(policy, question):
+def test_dosing_and_treatment_questions_in_french_chinese_and_spanish_are_referred(policy, question):
     assert outcome(policy, question) == "refer", question
 
 
@@ -401,8 +410,10 @@ def test_dosing_and_treatment_questions_in_french_and_chinese_are_referred(polic
     "Quelle est la différence entre le paracétamol et l'ibuprofène ?",
     "What is a prescription drug?",
     "What happens after delivery of the placenta?",
+    "¿Qué es la ketamina?", "¿Cuáles son los efectos secundarios de la ketamina?",
+    "¿Cómo funciona la ketamina en el cerebro?", "¿Quién escribió el artículo sobre la ketamina?",
 ])
-def test_information_questions_in_french_and_chinese_are_not_referred(policy, question):
+def test_information_questions_in_french_chinese_and_spanish_are_not_referred(policy, question):
     """What a medicine does, what causes an illness, how it spreads, its symptoms and side effects."""
     assert outcome(policy, question) in ("answer", "no_answer"), question
 
