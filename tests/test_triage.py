@@ -392,8 +392,15 @@ def test_every_kind_of_dosing_or_treatment_question_is_referred(policy, kind, qu
     "¿Es seguro tomar ketamina durante el embarazo?", "¿Qué medicamento es mejor para la depresión?",
     "Tengo fiebre y dolor de cabeza, ¿qué debo hacer?", "¿Dónde puedo conseguir ketamina sin receta?",
     "¿Cómo se trata la migraña?",
+    # German, Portuguese and Italian: the same kinds
+    "Wie oft am Tag soll ich die Tropfen nehmen?", "Was ist die Höchstdosis von Ibuprofen?",
+    "Darf ich in der Stillzeit Ketamin bekommen?", "Was hilft gegen Kopfschmerzen?",
+    "Bekomme ich Ketamin ohne Rezept?", "Quantas vezes por dia devo tomar o xarope?",
+    "Posso misturar ibuprofeno com paracetamol?", "Como tratar a enxaqueca?",
+    "Preciso de receita para comprar cetamina?", "Quanti giorni devo prendere l'antibiotico?",
+    "Posso bere alcol se prendo la sertralina?", "Come si cura la cistite?", "Ci vuole la ricetta per la ketamina?",
 ])
-def test_dosing_and_treatment_questions_in_french_chinese_and_spanish_are_referred(policy, question):
+def test_dosing_and_treatment_questions_in_other_languages_are_referred(policy, question):
     assert outcome(policy, question) == "refer", question
 
 
@@ -412,8 +419,10 @@ def test_dosing_and_treatment_questions_in_french_chinese_and_spanish_are_referr
     "What happens after delivery of the placenta?",
     "¿Qué es la ketamina?", "¿Cuáles son los efectos secundarios de la ketamina?",
     "¿Cómo funciona la ketamina en el cerebro?", "¿Quién escribió el artículo sobre la ketamina?",
+    "Wie wirkt Ketamin im Gehirn?", "Welche Nebenwirkungen hat Ketamin?", "Como a cetamina age no cérebro?",
+    "Chi ha scoperto la ketamina?",
 ])
-def test_information_questions_in_french_chinese_and_spanish_are_not_referred(policy, question):
+def test_information_questions_in_other_languages_are_not_referred(policy, question):
     """What a medicine does, what causes an illness, how it spreads, its symptoms and side effects."""
     assert outcome(policy, question) in ("answer", "no_answer"), question
 
