@@ -409,9 +409,8 @@ def _load_text_file(path: Path, meta: dict[str, str], problems: list[Problem]) -
     # A front matter fence left open: its lines are no title either, so the file names the source.
     unclosed = body == 0 and _FENCE.match(text) is not None
     title = meta.get("title") or (None if unclosed else _first_line(visible)) or path.stem
-    doc = _document(meta.get("id") or path.stem, title, meta, shown, text, visible)
-    doc.place = Place(0, len(text.encode("utf-8")), False)
-    return doc
+    return _document(meta.get("id") or path.stem, title, meta, shown, text, visible,
+                     Place(0, len(text.encode("utf-8")), False))
 
 
 def _bounded_lines(stream, shown: str, problems: list[Problem], measure: bool = False):
@@ -512,9 +511,7 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str, Place | 
         for i, (source_id, title, meta, text, place) in enumerate(records):
             if progress and i % 500 == 0:
                 progress("reading", i, len(records))
-            doc = _document(source_id, title, meta, shown, text, text)
-            doc.place = place
-            docs.append(doc)
+            docs.append(_document(source_id, title, meta, shown, text, text, place))
         return docs
     chunk = max(1, len(records) // (workers * 4))
     parts = [[(title, meta.get("author"), text) for _, title, meta, text, _ in records[i : i + chunk]]
@@ -567,10 +564,11 @@ def _source(source_id: str, title: str, meta: dict[str, str], shown: str) -> Sou
     return Source.from_metadata(shown, meta | {"id": source_id, "title": title})
 
 
-def _document(source_id: str, title: str, meta: dict[str, str], shown: str, text: str, visible: str) -> Document:
+def _document(source_id: str, title: str, meta: dict[str, str], shown: str, text: str, visible: str,
+              place: Place | None = None) -> Document:
     source = _source(source_id, title, meta, shown)
     seg = segment(visible, title, source.author)
-    return Document(source, text, seg.sentences, seg.headings)
+    return Document(source, text, seg.sentences, seg.headings, place=place)
 
 
 MAX_FIELD_CHARS = {"title": 300, "author": 300, "publisher": 300, "date": 100, "id": 300, "kind": 300}

@@ -32,7 +32,7 @@ import stat
 import struct
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -234,7 +234,7 @@ class Group:
     __slots__ = ("key", "first", "count", "shown", "file", "path", "signature")
 
     def __init__(self, key: str, first: int, count: int, shown: str, file: str, path: Path,
-                 signature: tuple[int, int, int] | None = None) -> None:
+                 signature: tuple[int, int, int]) -> None:
         self.key, self.first, self.count, self.shown, self.file = key, first, count, shown, file
         self.path = path  # the corpus file, where texts not kept on the shelf are read
         self.signature = signature  # its size, modification and change times when it was read
@@ -276,18 +276,25 @@ class ShelvedDocuments(Sequence[Document]):
 
     def shelf(self, key: str) -> Shelf:
         """The shelf of a file, opened if need be (the caller holds the lock)."""
-        shelf = self._open.get(key)
-        if shelf is None:
-            try:
-                shelf = Shelf(self.folder / key, self.build)
-            except OSError as exc:
-                raise ShelfDamaged(key, exc.strerror or str(exc)) from None
-            self._open[key] = shelf
-            if len(self._open) > self.OPEN:
-                self._open.popitem(last=False)[1].close()
+        return self._kept_open(self._open, key, self._open_shelf)
+
+    def _open_shelf(self, key: str) -> Shelf:
+        try:
+            return Shelf(self.folder / key, self.build)
+        except OSError as exc:
+            raise ShelfDamaged(key, exc.strerror or str(exc)) from None
+
+    def _kept_open(self, files: OrderedDict, key: str, opening: Callable[[str], _Open]):
+        """The file open under `key` in `files`, opened if need be; the least recently used of more
+        than OPEN is closed."""
+        found = files.get(key)
+        if found is None:
+            found = files[key] = opening(key)
+            if len(files) > self.OPEN:
+                files.popitem(last=False)[1].close()
         else:
-            self._open.move_to_end(key)
-        return shelf
+            files.move_to_end(key)
+        return found
 
     def recheck(self) -> None:
         """Look again at every corpus file (its size and times) when next a document of it is read,
@@ -297,7 +304,7 @@ class ShelvedDocuments(Sequence[Document]):
 
     def _check(self, group: Group) -> None:
         """SourceChanged if the group's corpus file is no longer the file that was read."""
-        if group.signature is None or group.key in self._unchanged:
+        if group.key in self._unchanged:
             return
         try:
             same = signature(os.stat(group.path)) == group.signature
@@ -309,14 +316,7 @@ class ShelvedDocuments(Sequence[Document]):
 
     def _text(self, group: Group, place: tuple) -> str:
         """A text the shelf does not keep, read from its corpus file (kept open, the last OPEN)."""
-        reader = self._files.get(group.key)
-        if reader is None:
-            reader = self._files[group.key] = SourceFile(group.path, group.key)
-            if len(self._files) > self.OPEN:
-                self._files.popitem(last=False)[1].close()
-        else:
-            self._files.move_to_end(group.key)
-        return reader.text(place)
+        return self._kept_open(self._files, group.key, lambda key: SourceFile(group.path, key)).text(place)
 
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
