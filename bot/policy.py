@@ -56,22 +56,53 @@ class Decision:
 MODEL_TOPIC = "dosing or treatment"
 
 
+class Matcher:
+    """Whether any of some patterns matches a reading: the patterns written with macros are read
+    against Reading.marked, the others against Reading.plain, each kind as one alternation, so a
+    rule costs two searches of a message however many patterns it has (a pattern that refers back
+    to a group of its own is searched alone: in an alternation its group numbers would shift)."""
+
+    __slots__ = ("plain", "marked")
+
+    def __init__(self, sources: list[str], treatments: list[str]) -> None:
+        plain: list[str] = []
+        marked: list[str] = []
+        alone: list[tuple[re.Pattern[str], bool]] = []
+        for raw in sources:
+            expanded = _expand(raw, treatments)
+            is_marked = _MACRO.search(raw) is not None
+            if _BACKREFERENCE.search(expanded):
+                alone.append((re.compile(expanded), is_marked))
+            else:
+                (marked if is_marked else plain).append(expanded)
+        self.plain = tuple(p for p, m in alone if not m) + _alternation(plain)
+        self.marked = tuple(p for p, m in alone if m) + _alternation(marked)
+
+    def any(self, reading: Reading) -> bool:
+        return any(p.search(reading.plain) for p in self.plain) or any(p.search(reading.marked) for p in self.marked)
+
+
+def _alternation(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    if not patterns:
+        return ()
+    return (re.compile(patterns[0] if len(patterns) == 1 else "|".join(f"(?:{p})" for p in patterns)),)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
     outcome: str
     topic: str
-    patterns: tuple[re.Pattern[str], ...]
-    unless: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[str, ...]  # as written in rules.toml, macros filled in
+    unless: tuple[str, ...]
+    matches: Matcher
+    excepted: Matcher
 
     def fires(self, reading: Reading) -> bool:
-        def hit(pattern: re.Pattern[str]) -> bool:
-            return pattern.search(reading.marked if pattern in _MARKED else reading.plain) is not None
-
-        return any(hit(p) for p in self.patterns) and not any(hit(u) for u in self.unless)
+        return self.matches.any(reading) and not self.excepted.any(reading)
 
 
-_MARKED: set[re.Pattern[str]] = set()  # patterns written with macros, read against Reading.marked
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 _SUBSTANCE = r"\b\w+·s\d+\b"
 _SECOND_SUBSTANCE = r"·s2\b"
 _MACRO = re.compile(r"\{(SUBSTANCE|SECOND_SUBSTANCE|TREATMENT)\}")
@@ -119,15 +150,12 @@ class Policy:
         self.locale_aliases: dict[str, str] = data.get("locale_aliases", {})
         self.words: dict[str, list[str]] = data.get("words", {})
         treatments = self.words.get("treatments", [])
-        rules = []
-        for r in data["rule"]:
-            patterns = tuple(re.compile(_expand(p, treatments)) for p in r["patterns"])
-            unless = tuple(re.compile(_expand(p, treatments)) for p in r.get("unless", ()))
-            for raw, pattern in zip((*r["patterns"], *r.get("unless", ())), patterns + unless):
-                if _MACRO.search(raw):
-                    _MARKED.add(pattern)
-            rules.append(Rule(r["id"], r["outcome"], r["topic"], patterns, unless))
-        self.rules = tuple(rules)
+        self.rules = tuple(
+            Rule(r["id"], r["outcome"], r["topic"], tuple(_expand(p, treatments) for p in r["patterns"]),
+                 tuple(_expand(p, treatments) for p in r.get("unless", ())),
+                 Matcher(r["patterns"], treatments), Matcher(r.get("unless", []), treatments))
+            for r in data["rule"]
+        )
         vetoes = data.get("model", {})
         self.crisis_model_unless = tuple(re.compile(p) for p in vetoes.get("crisis_unless", ()))
         self.refer_model_unless = tuple(re.compile(p) for p in vetoes.get("refer_unless", ()))
@@ -151,7 +179,7 @@ class Policy:
         words = set()
         for rule in rules:
             for pattern in rule.patterns + rule.unless:
-                words.update(_PATTERN_WORD.findall(_ESCAPE.sub(" ", pattern.pattern)))
+                words.update(_PATTERN_WORD.findall(_ESCAPE.sub(" ", pattern)))
         for listed in self.words.values():
             words.update(w for w in listed if len(w) >= 4)
         return words

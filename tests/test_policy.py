@@ -264,3 +264,10 @@ def test_therapy_together_with_ketamine_is_information_but_a_second_medicine_is_
 def test_regex_quantifiers_are_not_mistaken_for_macros(policy):
     rule = policy.rule_for("my husband took 30 of his oxycodone pills")
     assert rule is not None and rule.id == "crisis.overdose"
+
+
+def test_a_rule_pattern_that_refers_back_to_its_own_group_still_tells_one_medicine_from_two(policy):
+    # A rule's patterns are searched as one alternation; "(?!\1)" (a second medicine, not the first
+    # again) must still mean its own pattern's group, not another pattern's.
+    assert policy.rule_for("zorblax then quenzol is that safe").id == "treatment.combining"
+    assert policy.rule_for("zorblax then zorblax is that safe") is None
