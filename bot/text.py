@@ -49,8 +49,18 @@ GENERIC = frozenset(
 _stemmer = Stemmer.Stemmer("english")
 
 
+# ASCII text, the common case, is cut by one table lookup a byte: letters and digits kept (capitals
+# made small), every other byte a space. It gives what WORD finds in the lower-cased text, at less
+# than half the cost (the ranker cuts a few hundred sentences a question).
+_ASCII_WORD_BYTES = bytes(
+    c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256)
+)
+
+
 def words(text: str) -> list[str]:
     """The lower-cased words of a text, in order."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_WORD_BYTES).decode("ascii").split()
     return WORD.findall(text.lower())
 
 
@@ -61,7 +71,7 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """The stemmed words of a text (stop words included), as the index stores them."""
-    return [stem(w) for w in words(text)]
+    return list(map(stem, words(text)))
 
 
 def key_words(text: str) -> list[str]:

@@ -156,3 +156,12 @@ def test_a_huge_question_is_cut_with_a_notice(bot):
     reply = bot.ask("What is NMDA? " + "ketamine " * 5000)
     assert reply.outcome in OUTCOMES
     assert reply.notice and "2000" in reply.notice
+
+
+def test_ascii_text_is_cut_into_the_same_words_as_any_other_text():
+    from bot.text import WORD, words
+
+    every_pair = "".join(chr(a) + chr(b) for a in range(128) for b in range(0, 128, 7))
+    samples = [every_pair, "Don't take 2.5mg_of Ketamine-HCl (IV) at 10:30!", "ÉTÉ naïve Café 3µg", "", "___"]
+    for text in samples:
+        assert words(text) == WORD.findall(text.lower()), text
