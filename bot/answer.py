@@ -257,9 +257,7 @@ class Bot:
         for d in dict.fromkeys(h.doc for h in hits):
             if len(extra) >= NAMED_SOURCE_SENTENCES or not title_named(self.corpus.documents[d], asked):
                 continue
-            for s, sentence in enumerate(self.corpus.documents[d].sentences):
-                if sentence.boilerplate is None and (d, s) not in seen:
-                    extra.append(Hit(d, s, 0.0))
+            extra.extend(Hit(d, s, 0.0) for s, *_ in self.corpus.documents[d].quotable() if (d, s) not in seen)
         return hits + extra[:NAMED_SOURCE_SENTENCES]
 
     def _source_names(self) -> SourceNames:

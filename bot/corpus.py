@@ -93,6 +93,15 @@ class Document:
             found = self._terms[index] = terms(text)
         return found
 
+    def span(self, index: int) -> tuple[int, int, str]:
+        """Sentence `index`'s start, end and heading, read without making a Sentence of it: the
+        ranker reads these of a few hundred sentences a question."""
+        sentences = self.sentences
+        if isinstance(sentences, PackedSentences):
+            return sentences.span(index)
+        sentence = sentences[index]
+        return sentence.start, sentence.end, sentence.heading
+
     @property
     def sentences(self) -> Sequence[Sentence]:
         if self._sentences is None:
@@ -161,6 +170,15 @@ class PackedSentences(Sequence[Sentence]):
 
     def __iter__(self) -> Iterator[Sentence]:
         return map(self._at, range(0, len(self._ints), _FIELDS))
+
+    def span(self, i: int) -> tuple[int, int, str]:
+        """Sentence i's start, end and heading."""
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        base = i * _FIELDS
+        ints = self._ints
+        heading = ints[base + 5]
+        return ints[base], ints[base + 1], self._names[heading] if heading >= 0 else ""
 
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):

@@ -132,7 +132,8 @@ class Index:
                 boost = (boosts or {}).get(field, 1.0)
                 query = tantivy.Query.term_query(self.schema, field, stem)
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
-        result = _guarded(self._searcher.search, tantivy.Query.boolean_query(clauses), limit)
+        # count=False: the number of all matches is never used, and counting them reads every one
+        result = _guarded(self._searcher.search, tantivy.Query.boolean_query(clauses), limit, False)
         hits = []
         sentences: dict[int, int] = {}  # each document's number of sentences, read once per search
         for score, address in result.hits:

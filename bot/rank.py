@@ -52,7 +52,20 @@ class Cues:
     def hits(self, own: set[str], text: str, asked: set[str]) -> float:
         """How strongly a sentence answers this kind of question: its answer words (not those the
         question itself uses), and its answer patterns, which say more and count double."""
-        return len((own & self.stems) - asked) + 2 * sum(1 for p in self.patterns if p.search(text))
+        found = len((own & self.stems) - asked)
+        if self.patterns and self._any_pattern.search(text):  # most sentences match none: one search tells
+            found += 2 * sum(1 for p in self.patterns if p.search(text))
+        return found
+
+    @cached_property
+    def _any_pattern(self) -> re.Pattern[str]:
+        return _any_of(self.patterns)
+
+
+@lru_cache(maxsize=64)
+def _any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One pattern that matches where any of `patterns` does."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
 class QuestionTypes:
@@ -117,6 +130,7 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
     if not hits:
         return []
     total = sum(weights.values()) or 1.0
+    weighted = tuple(weights.items())
     rarest = max(weights, key=lambda term: weights[term])
     subject = list(weights)  # the question's own words, in order: what "What is X?" asks about
     asked = set(weights)
@@ -131,8 +145,8 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
         doc = docs.get(hit.doc)
         if doc is None:
             doc = docs[hit.doc] = documents[hit.doc]
-        sentence = doc.sentences[hit.sentence]
-        text = doc.text[sentence.start : sentence.end]
+        start, end, heading = doc.span(hit.sentence)
+        text = doc.text[start:end]
         own_terms = doc.terms_of(hit.sentence, text)
         own = set(own_terms)
         if hit.doc not in titles:
@@ -140,15 +154,14 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
         named, title_terms = titles[hit.doc]
         if not own & asked and not named:
             continue
-        if sentence.heading not in headings:
-            found_terms = set(terms(sentence.heading))
-            headings[sentence.heading] = (found_terms,
-                                          cues.hits(found_terms, sentence.heading, asked) if cued else 0.0)
-        heading_terms, heading_hits = headings[sentence.heading]
+        if heading not in headings:
+            found_terms = set(terms(heading))
+            headings[heading] = (found_terms, cues.hits(found_terms, heading, asked) if cued else 0.0)
+        heading_terms, heading_hits = headings[heading]
         # Every sentence of a source whose title the question names is about that title.
         full = own | title_terms if named else own
         context = heading_terms | title_terms
-        covered = sum(w if s in full else CONTEXT_WEIGHT * w if s in context else 0.0 for s, w in weights.items())
+        covered = sum([w if s in full else CONTEXT_WEIGHT * w if s in context else 0.0 for s, w in weighted])
         coverage = covered / total
         engine = hit.score or floor  # sentences added from a named source rank like the engine's last
         score = coverage * (1 - BM25_SHARE + BM25_SHARE * engine / top) * _shape(text)
@@ -194,4 +207,4 @@ def _shape(text: str) -> float:
     """Short fragments and the page's own questions ("But how does it work?") answer little."""
     if text.rstrip("\"'”’) ").endswith("?"):
         return 0.4
-    return 0.8 if len(text.split()) < 6 else 1.0
+    return 0.8 if len(text.split(None, 5)) < 6 else 1.0  # fewer than six words (splitting no further)

@@ -158,6 +158,21 @@ def test_a_huge_question_is_cut_with_a_notice(bot):
     assert reply.notice and "2000" in reply.notice
 
 
+def test_a_sentence_with_the_figures_a_frequency_question_asks_for_ranks_first(tmp_path):
+    # Both sentences name the condition and nothing else the question asks; only the second holds
+    # the shapes of a frequency ("1 in 40,000", "3.5%": qtypes.toml's answer patterns).
+    (tmp_path / "zorvalin.txt").write_text(
+        "Zorvalin syndrome\n\n"
+        "Zorvalin syndrome was named after the town where doctors first described it.\n\n"
+        "Zorvalin syndrome is seen in about 1 in 40,000 and in 3.5% of siblings.\n",
+        encoding="utf-8",
+    )
+    reply = Bot.open(tmp_path).ask("How common is Zorvalin syndrome?")
+    assert reply.outcome == "answer"
+    assert reply.quotes[0].text.endswith("3.5% of siblings."), [q.text for q in reply.quotes]
+    assert_verbatim(reply)
+
+
 def test_ascii_text_is_cut_into_the_same_words_as_any_other_text():
     from bot.text import WORD, words
 
