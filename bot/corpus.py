@@ -67,7 +67,7 @@ class Document:
     documents a question actually reaches."""
 
     __slots__ = ("source", "text", "place", "_sentences", "_headings", "_packed", "_names", "_heading_rows",
-                 "_terms")
+                 "_terms", "_ints")
 
     def __init__(self, source: Source, text: str, sentences: Sequence[Sentence] | None = None,
                  headings: list[Heading] | None = None, *, packed: bytes | None = None,
@@ -79,33 +79,52 @@ class Document:
         self._sentences = sentences
         self._headings = headings
         self._packed = packed
-        self._names = names
-        self._heading_rows = heading_rows
-        self._terms: dict[int, list[str]] | None = None
+        # Tuples, not lists, of strings and numbers: the garbage collector stops tracking them, and
+        # thousands of documents are kept while in use (every full collection would visit them).
+        self._names = tuple(names) if names is not None else None
+        self._heading_rows = tuple(map(tuple, heading_rows)) if heading_rows is not None else None
+        self._terms: dict[int, tuple[str, ...]] | None = None
+        self._ints: array | None = None  # the packed sentences as integers, made when first read
 
-    def terms_of(self, index: int, text: str) -> list[str]:
+    def terms_of(self, index: int, text: str) -> tuple[str, ...]:
         """The stemmed words of sentence `index` (whose text is `text`), read once while the
-        document is in use: questions often reach the same sentences."""
+        document is in use: questions often reach the same sentences. A tuple of strings, which
+        the garbage collector stops tracking: thousands are kept, and a list would lengthen every
+        full collection (a stall of the question that happens to trigger it)."""
         if self._terms is None:
             self._terms = {}
         found = self._terms.get(index)
         if found is None:
-            found = self._terms[index] = terms(text)
+            found = self._terms[index] = tuple(terms(text))
         return found
 
     def span(self, index: int) -> tuple[int, int, str]:
         """Sentence `index`'s start, end and heading, read without making a Sentence of it: the
         ranker reads these of a few hundred sentences a question."""
-        sentences = self.sentences
-        if isinstance(sentences, PackedSentences):
-            return sentences.span(index)
-        sentence = sentences[index]
-        return sentence.start, sentence.end, sentence.heading
+        if self._sentences is not None:
+            sentence = self._sentences[index]
+            return sentence.start, sentence.end, sentence.heading
+        ints = self._table()
+        if not 0 <= index < len(ints) // _FIELDS:
+            raise IndexError(index)
+        base = index * _FIELDS
+        heading = ints[base + 5]
+        return ints[base], ints[base + 1], self._names[heading] if heading >= 0 and self._names else ""
+
+    def sentence_count(self) -> int:
+        if self._sentences is not None:
+            return len(self._sentences)
+        return len(self._table()) // _FIELDS
+
+    def _table(self) -> array:
+        if self._ints is None:
+            self._ints = array("i", self._packed or b"")
+        return self._ints
 
     @property
     def sentences(self) -> Sequence[Sentence]:
         if self._sentences is None:
-            self._sentences = PackedSentences(self._packed or b"", self._names or [])
+            self._sentences = PackedSentences(self._table(), self._names or ())
         return self._sentences
 
     @property
@@ -117,10 +136,11 @@ class Document:
     def packed(self) -> tuple[bytes, list[str], list[tuple]]:
         """Sentences packed, the heading names they refer to, and headings as tuples: for the cache."""
         if self._packed is None:
-            self._packed, self._names = pack(self.sentences)
+            self._packed, names = pack(self.sentences)
+            self._names = tuple(names)
         if self._heading_rows is None:
-            self._heading_rows = [(h.start, h.end, h.line, h.text) for h in self.headings]
-        return self._packed, self._names or [], self._heading_rows
+            self._heading_rows = tuple((h.start, h.end, h.line, h.text) for h in self.headings)
+        return self._packed, list(self._names or ()), list(self._heading_rows)
 
     def quotable(self):
         """(index, start, end, heading) of each sentence that may be quoted."""
@@ -129,7 +149,7 @@ class Document:
                 if s.boilerplate is None:
                     yield i, s.start, s.end, s.heading
             return
-        ints, names = array("i", self._packed or b""), self._names or []
+        ints, names = self._table(), self._names or ()
         for i in range(len(ints) // _FIELDS):
             base = i * _FIELDS
             if ints[base + 6] < 0:
@@ -156,8 +176,8 @@ class PackedSentences(Sequence[Sentence]):
 
     __slots__ = ("_ints", "_names")
 
-    def __init__(self, packed: bytes, names: list[str]) -> None:
-        self._ints = array("i", packed)
+    def __init__(self, ints: array, names: Sequence[str]) -> None:
+        self._ints = ints
         self._names = names
 
     def __len__(self) -> int:
@@ -170,15 +190,6 @@ class PackedSentences(Sequence[Sentence]):
 
     def __iter__(self) -> Iterator[Sentence]:
         return map(self._at, range(0, len(self._ints), _FIELDS))
-
-    def span(self, i: int) -> tuple[int, int, str]:
-        """Sentence i's start, end and heading."""
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        base = i * _FIELDS
-        ints = self._ints
-        heading = ints[base + 5]
-        return ints[base], ints[base + 1], self._names[heading] if heading >= 0 else ""
 
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):

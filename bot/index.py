@@ -146,7 +146,7 @@ class Index:
             if not (isinstance(d, int) and isinstance(s, int) and 0 <= d < count):
                 raise IndexDamaged("an entry points past the end of its file")
             if first + d not in sentences:
-                sentences[first + d] = len(self.corpus.documents[first + d].sentences)
+                sentences[first + d] = self.corpus.documents[first + d].sentence_count()
             if not 0 <= s < sentences[first + d]:
                 raise IndexDamaged("an entry points past the end of its file")
             hits.append(Hit(first + d, s, score))

@@ -132,7 +132,7 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
     total = sum(weights.values()) or 1.0
     weighted = tuple(weights.items())
     rarest = max(weights, key=lambda term: weights[term])
-    subject = list(weights)  # the question's own words, in order: what "What is X?" asks about
+    subject = tuple(weights)  # the question's own words, in order: what "What is X?" asks about
     asked = set(weights)
     top = max(h.score for h in hits) or 1.0
     floor = min((h.score for h in hits if h.score > 0), default=0.0)
@@ -191,7 +191,7 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
 _LINK = re.compile(r"\s*(is|are|was|were|refers to|means|,|\(|—|–)(\s|$)", re.IGNORECASE)
 
 
-def _defines(text: str, own_terms: list[str], subject: list[str]) -> bool:
+def _defines(text: str, own_terms: tuple[str, ...], subject: tuple[str, ...]) -> bool:
     """Whether a sentence opens by saying what the subject is: the subject's words first, then
     "is", "are", a comma or a parenthesis ("Ketamine, initially known as...", "Glutamate is the
     brain's..."), not "Ketamine-assisted therapy is..."."""

@@ -46,7 +46,9 @@ GENERIC = frozenset(
     """.split()
 )
 
-_stemmer = Stemmer.Stemmer("english")
+# No cache of the library's own (its entries are lists the garbage collector must keep visiting):
+# `stem` below caches.
+_stemmer = Stemmer.Stemmer("english", 0)
 
 
 # ASCII text, the common case, is cut by one table lookup a byte: letters and digits kept (capitals
