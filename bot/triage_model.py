@@ -87,11 +87,14 @@ class TriageModel:
             if value:
                 self.settings[key.strip()] = value.strip()
             body += len(line) + 1
-        rows = [line.split("\t") for line in text[body:].splitlines()]
-        crisis = {f: float(c) for f, c, _ in rows if c != "0"}
-        refer = {f: float(r) for f, _, r in rows if r != "0"}
-        self.crisis_weights = crisis
-        self.refer_weights = refer
+        # The table's cells, read in one split: feature, crisis weight, refer weight, and again.
+        table = text[body:].rstrip("\n")
+        cells = table.replace("\n", "\t").split("\t")
+        if len(cells) != 3 * (table.count("\n") + 1):
+            raise ValueError(f"{path.name}: a row without three columns")
+        names, crisis, refer = cells[0::3], cells[1::3], cells[2::3]
+        self.crisis_weights = {f: float(c) for f, c in zip(names, crisis) if c != "0"}
+        self.refer_weights = {f: float(r) for f, r in zip(names, refer) if r != "0"}
         self.crisis_bias = float(self.settings["crisis_bias"])
         self.refer_bias = float(self.settings["refer_bias"])
         self.crisis_threshold = float(self.settings["crisis_threshold"])
