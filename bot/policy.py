@@ -62,14 +62,14 @@ class Matcher:
     rule costs two searches of a message however many patterns it has (a pattern that refers back
     to a group of its own is searched alone: in an alternation its group numbers would shift)."""
 
-    __slots__ = ("plain", "marked")
+    __slots__ = ("plain", "marked", "expanded")
 
-    def __init__(self, sources: list[str], treatments: list[str]) -> None:
+    def __init__(self, sources: list[str], treatment: str) -> None:
         plain: list[str] = []
         marked: list[str] = []
         alone: list[tuple[re.Pattern[str], bool]] = []
-        for raw in sources:
-            expanded = _expand(raw, treatments)
+        self.expanded = tuple(_expand(raw, treatment) for raw in sources)  # as written, macros filled in
+        for raw, expanded in zip(sources, self.expanded):
             is_marked = _MACRO.search(raw) is not None
             if _BACKREFERENCE.search(expanded):
                 alone.append((re.compile(expanded), is_marked))
@@ -93,10 +93,16 @@ class Rule:
     id: str
     outcome: str
     topic: str
-    patterns: tuple[str, ...]  # as written in rules.toml, macros filled in
-    unless: tuple[str, ...]
     matches: Matcher
     excepted: Matcher
+
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        return self.matches.expanded
+
+    @property
+    def unless(self) -> tuple[str, ...]:
+        return self.excepted.expanded
 
     def fires(self, reading: Reading) -> bool:
         return self.matches.any(reading) and not self.excepted.any(reading)
@@ -108,9 +114,13 @@ _SECOND_SUBSTANCE = r"·s2\b"
 _MACRO = re.compile(r"\{(SUBSTANCE|SECOND_SUBSTANCE|TREATMENT)\}")
 
 
-def _expand(source: str, treatments: list[str]) -> str:
-    """A rule pattern with its {MACROS} filled in."""
-    treatment = r"(?:\b(?:" + "|".join(map(re.escape, treatments)) + r")\b|" + _SUBSTANCE + ")"
+def _treatment(treatments: list[str]) -> str:
+    """What {TREATMENT} stands for: a listed treatment or any substance."""
+    return r"(?:\b(?:" + "|".join(map(re.escape, treatments)) + r")\b|" + _SUBSTANCE + ")"
+
+
+def _expand(source: str, treatment: str) -> str:
+    """A rule pattern with its {MACROS} filled in ({TREATMENT} with `treatment`)."""
     source = source.replace("{SECOND_SUBSTANCE}", _SECOND_SUBSTANCE)
     return source.replace("{SUBSTANCE}", _SUBSTANCE).replace("{TREATMENT}", treatment)
 
@@ -149,13 +159,9 @@ class Policy:
         }
         self.locale_aliases: dict[str, str] = data.get("locale_aliases", {})
         self.words: dict[str, list[str]] = data.get("words", {})
-        treatments = self.words.get("treatments", [])
-        self.rules = tuple(
-            Rule(r["id"], r["outcome"], r["topic"], tuple(_expand(p, treatments) for p in r["patterns"]),
-                 tuple(_expand(p, treatments) for p in r.get("unless", ())),
-                 Matcher(r["patterns"], treatments), Matcher(r.get("unless", []), treatments))
-            for r in data["rule"]
-        )
+        treatment = _treatment(self.words.get("treatments", []))
+        self.rules = tuple(Rule(r["id"], r["outcome"], r["topic"], Matcher(r["patterns"], treatment),
+                                Matcher(r.get("unless", []), treatment)) for r in data["rule"])
         vetoes = data.get("model", {})
         self.crisis_model_unless = tuple(re.compile(p) for p in vetoes.get("crisis_unless", ()))
         self.refer_model_unless = tuple(re.compile(p) for p in vetoes.get("refer_unless", ()))
