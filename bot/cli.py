@@ -13,7 +13,6 @@ from typing import TextIO
 from . import __version__
 from . import corpus as corpus_module
 from .answer import Bot, screen
-from .check import CaseFileError, Runner, describe, find_files, junit_xml, load_file, result_dict
 from .corpus import Corpus, CorpusError
 from .display import field, json_line, reply_text, visible
 from .index import Index
@@ -120,6 +119,9 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     started = time.perf_counter()
+    # Read only here: `ask` and the chat start without it.
+    from .check import CaseFileError, Runner, describe, find_files, junit_xml, load_file, result_dict
+
     files = find_files([Path(p) for p in args.paths])
     if not files:
         print("citebot: no question-test files found (questions_*.toml or *.questions.toml)", file=sys.stderr)
