@@ -19,8 +19,11 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BULLET = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
 _TERMINAL = ".!?…"
 _CLOSERS = "\"'”’)]»"
-# Possessive (++, *+) and starting only where a run of stops starts: linear in any text.
-_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]»]*+(?=\s|$)")
+# Possessive (++, *+) and starting only where a run of stops starts: linear in any text. A stop
+# first, then the look behind it (that the character before it is no stop), so that the search
+# skips straight to the stops.
+_BOUNDARY = re.compile(r"[.!?…](?<![.!?…].)[.!?…]*+[\"'”’)\]»]*+(?=\s|$)")
+_ALNUM = re.compile(r"[^\W_]")  # a character str.isalnum() accepts
 _NEXT_CHAR = re.compile(r"\s*(\S)")
 ABBREVIATIONS = frozenset(
     """
@@ -78,9 +81,16 @@ def lines_of(text: str, blank: bool = True) -> Iterator[_Line]:
 
 
 _NON_WORD = re.compile(r"\W+")
+# ASCII: letters, digits and "_" kept (capitals made small), every other byte a space
+_ASCII_NORMAL = bytes(c + 32 if 65 <= c <= 90 else c if chr(c).isalnum() and c < 128 or c == 95 else 32
+                      for c in range(256))
 
 
 def _normal(text: str) -> str:
+    """Lower case, each run of other than word characters one space: what titles and bylines are
+    compared by. ASCII text (the most of it) by one table lookup a byte, which gives the same."""
+    if text.isascii():
+        return " ".join(text.encode("ascii").translate(_ASCII_NORMAL).decode("ascii").split())
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
@@ -113,9 +123,11 @@ def _starts_new_block(prev: _Line, line: _Line) -> bool:
 
 def _is_abbreviation(block: str, dot: int) -> bool:
     """Whether the '.' at `dot` ends an abbreviation or initial rather than a sentence."""
-    begin = dot
-    while begin > 0 and not block[begin - 1].isspace():
-        begin -= 1
+    begin = max(block.rfind(" ", 0, dot), block.rfind("\n", 0, dot)) + 1
+    if not block[begin:dot].isprintable():  # a tab, another space or break: walk back to the last
+        begin = dot
+        while begin > 0 and not block[begin - 1].isspace():
+            begin -= 1
     word = block[begin:dot].lstrip("([\"'“‘")
     if not word:
         return False
@@ -131,7 +143,8 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     block = text[start:end]
     spans, begin = [], 0
     for m in _BOUNDARY.finditer(block):
-        if m.group()[0] == "." and len(m.group().rstrip(_CLOSERS)) == 1 and _is_abbreviation(block, m.start()):
+        stop = m.group()
+        if stop[0] == "." and len(stop.rstrip(_CLOSERS)) == 1 and _is_abbreviation(block, m.start()):
             continue
         after = _NEXT_CHAR.match(block, m.end())
         if after and after.group(1).islower():
@@ -150,7 +163,7 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if bullet:
             lead += bullet.end()
             piece = piece[bullet.end() :]
-        if any(ch.isalnum() for ch in piece):
+        if _ALNUM.search(piece):
             out.append((start + a + lead, start + a + lead + len(piece)))
     return out
 
