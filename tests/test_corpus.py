@@ -240,3 +240,20 @@ def test_files_of_other_kinds_are_reported_and_an_open_front_matter_is_no_title(
     assert not any(".hidden" in p for p in problems)
     source = next(d.source for d in bot.corpus.documents if d.source.id == "open")
     assert source.title == "open"  # the file's name, not "---"
+
+
+def test_the_fast_forms_of_segmenting_find_what_their_plain_definitions_find():
+    import random
+    import re
+
+    from bot.segment import _BOUNDARY, _NON_WORD, _normal
+
+    plain_boundary = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]»]*+(?=\s|$)")  # the look-behind first
+    rng = random.Random(7)
+    alphabet = list(".!?… \n\t\"'”’)]»aZ1_\r\xa0é")
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(14)))
+        assert [m.span() for m in _BOUNDARY.finditer(text)] == [m.span() for m in plain_boundary.finditer(text)], text
+        assert _normal(text) == _NON_WORD.sub(" ", text.lower()).strip(), text
+    every_pair = "".join(chr(a) + chr(b) for a in range(128) for b in range(0, 128, 5))
+    assert _normal(every_pair) == _NON_WORD.sub(" ", every_pair.lower()).strip()
