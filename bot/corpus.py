@@ -507,6 +507,7 @@ def _load_jsonl(path: Path, problems: list[Problem], progress: Progress | None =
 
 
 PARALLEL_FROM = 4000  # documents in one file from which segmenting is spread over the machine's cores
+CHUNK_CHARS = 4_000_000  # characters of text a segmenting worker is handed at once, at most
 FORK_BELOW = 64_000_000  # characters: below, forked workers (quickest); above, fresh ones (leanest)
 FRESH_WORKERS = False  # set by the citebot program itself (bot/cli.py): see _start_method
 
@@ -534,7 +535,8 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str, Place | 
                      progress: Progress | None, vocabulary: set[str] | None = None) -> list[Document]:
     """Documents for (id, title, metadata, text, place) records; a large file is segmented in parallel."""
     workers = min(os.cpu_count() or 1, 8)
-    method = _start_method(sum(len(text) for _, _, _, text, _ in records)) if len(records) >= PARALLEL_FROM else None
+    size = sum(len(text) for _, _, _, text, _ in records)
+    method = _start_method(size) if len(records) >= PARALLEL_FROM else None
     if method is None or workers < 2:
         docs = []
         for i, (source_id, title, meta, text, place) in enumerate(records):
@@ -542,9 +544,16 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str, Place | 
                 progress("reading", i, len(records))
             docs.append(_document(source_id, title, meta, shown, text, text, place))
         return docs
-    chunk = max(1, len(records) // (workers * 4))
-    parts = [[(title, meta.get("author"), text) for _, title, meta, text, _ in records[i : i + chunk]]
-             for i in range(0, len(records), chunk)]
+    # Parts of about equal text (four a worker, at most CHUNK_CHARS): a worker holds one at a time.
+    target = max(1, min(size // (workers * 4), CHUNK_CHARS))
+    parts: list[list[tuple[str, str | None, str]]] = [[]]
+    held = 0
+    for _, title, meta, text, _ in records:
+        if held >= target:
+            parts.append([])
+            held = 0
+        parts[-1].append((title, meta.get("author"), text))
+        held += len(text)
     import multiprocessing  # only a large corpus pays for these
     from concurrent.futures import ProcessPoolExecutor
 
@@ -579,14 +588,17 @@ def vocabulary_of(documents: Sequence[Document]) -> set[str]:
 
 
 def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[bytes, list[str], list[tuple]]], set[str]]:
-    """Segment a chunk of documents (in a worker process): their rows, and the chunk's vocabulary."""
-    out, docs = [], []
+    """Segment a chunk of documents (in a worker process): their rows, and the chunk's vocabulary.
+    A document at a time: only its packed rows are kept, never a chunk's Sentence objects."""
+    out, vocabulary = [], set()
     for title, author, text in part:
         seg = segment(text, title, author)
-        doc = Document(Source("", title, ""), text, seg.sentences, seg.headings)
-        docs.append(doc)
+        packed, names = pack(seg.sentences)
+        doc = Document(Source("", title, ""), text, packed=packed, names=names,
+                       heading_rows=[(h.start, h.end, h.line, h.text) for h in seg.headings])
         out.append(doc.packed())
-    return out, vocabulary_of(docs)
+        vocabulary |= vocabulary_of([doc])
+    return out, vocabulary
 
 
 def _source(source_id: str, title: str, meta: dict[str, str], shown: str) -> Source:
