@@ -119,15 +119,15 @@ def abstention(args: argparse.Namespace, removed: int = 200, answerable: int = 6
     left = [r for r in rows if not any(title_of.get(g, "") in gone for g in r["gold"])]
     rng.shuffle(left)
     folder = Path(tempfile.mkdtemp(prefix="citebot-abstain-"))
-    try:
+    try:  # the folder stays while the bot answers (a corpus file removed while open is never read)
         with gzip.open(folder / "corpus.jsonl.gz", "wt", encoding="utf-8") as fh:
             fh.writelines(json.dumps(d) + "\n" for d in kept_docs)
         bot = Bot.open(folder)
+        answered = sum(bot.ask(r["question"]).outcome == "answer" for r in left[:answerable])
+        abstained = sum(bot.ask(r["question"]).outcome == "no_answer" for r in gone_rows)
+        off = sum(bot.ask(q).outcome == "no_answer" for q in OFF_TOPIC)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    answered = sum(bot.ask(r["question"]).outcome == "answer" for r in left[:answerable])
-    abstained = sum(bot.ask(r["question"]).outcome == "no_answer" for r in gone_rows)
-    off = sum(bot.ask(q).outcome == "no_answer" for q in OFF_TOPIC)
     print(f"\nABSTENTION (MedQuAD without the documents of {len(gone)} conditions: {len(docs) - len(kept_docs)} "
           f"documents out)")
     print(f"  answered, answerable questions:          {answered / answerable:.3f} ({answered}/{answerable})")
@@ -238,12 +238,17 @@ def measure(args: argparse.Namespace) -> int:
     if args.skip_medquad or not MEDQUAD.is_dir():
         return 0
     started = time.perf_counter()
+    # The corpus folder stays while the bot answers: a corpus file removed while open is reported, never read.
     folder = Path(tempfile.mkdtemp(prefix="citebot-quality-"))
-    (folder / "corpus.jsonl.gz").symlink_to(MEDQUAD / "corpus.jsonl.gz")  # the documents, not the questions
     try:
-        bot = Bot.open(folder, follow_links=True)
+        return measure_medquad(args, folder, started)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure_medquad(args: argparse.Namespace, folder: Path, started: float) -> int:
+    (folder / "corpus.jsonl.gz").symlink_to(MEDQUAD / "corpus.jsonl.gz")  # the documents, not the questions
+    bot = Bot.open(folder, follow_links=True)
     print(f"\nMedQuAD: loaded and indexed {len(bot.corpus.documents)} documents in {time.perf_counter() - started:.1f} s")
     rows = sample_medquad(args.n, args.seed)
     publisher = {d.source.id: d.source.publisher or "?" for d in bot.corpus.documents}
