@@ -101,8 +101,8 @@ class Document:
     def span(self, index: int) -> tuple[int, int, str]:
         """Sentence `index`'s start, end and heading, read without making a Sentence of it: the
         ranker reads these of a few hundred sentences a question."""
-        if self._sentences is not None:
-            sentence = self._sentences[index]
+        if self._packed is None:
+            sentence = self.sentences[index]
             return sentence.start, sentence.end, sentence.heading
         ints = self._table()
         if not 0 <= index < len(ints) // _FIELDS:
@@ -112,8 +112,8 @@ class Document:
         return ints[base], ints[base + 1], self._names[heading] if heading >= 0 and self._names else ""
 
     def sentence_count(self) -> int:
-        if self._sentences is not None:
-            return len(self._sentences)
+        if self._packed is None:
+            return len(self.sentences)
         return len(self._table()) // _FIELDS
 
     def _table(self) -> array:
