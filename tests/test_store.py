@@ -350,3 +350,21 @@ def test_the_cache_keeps_no_second_copy_of_a_text_its_file_holds(tmp_path):
             raw = (corpus / name).read_text(encoding="utf-8")
             text = json.loads(raw.splitlines()[1])["text"] if name.endswith(".jsonl") else raw
             assert text[quote.start : quote.end] == quote.text
+
+
+def test_a_cached_documents_sentences_read_from_its_packed_rows_are_its_sentences(tmp_path):
+    # The ranker reads a cached document's sentence spans from its packed integers (Document.span),
+    # before and after anything has made Sentence objects of them: both must be the sentences.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.md").write_text("# Uses\n\nLithium steadies mood. It is taken daily.\n\n# Risks\n\nToo much is toxic.\n"
+                               "Blood levels are checked.\n", encoding="utf-8")
+    corpus, _, _ = open_corpus(docs, Settings(cache_dir=tmp_path / "cache"))
+    doc = corpus.documents[0]
+    spans = [doc.span(i) for i in range(doc.sentence_count())]
+    sentences = list(doc.sentences)
+    assert spans == [(s.start, s.end, s.heading) for s in sentences]
+    assert [doc.span(i) for i in range(doc.sentence_count())] == spans
+    assert {heading for _, _, heading in spans} == {"Uses", "Risks"}
+    with pytest.raises(IndexError):
+        doc.span(len(sentences))
