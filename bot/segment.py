@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import boilerplate
+from .text import ascii_table
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _BULLET = re.compile(r"^(?:[-*+•]|\d{1,3}[.)])\s+")
@@ -81,9 +82,7 @@ def lines_of(text: str, blank: bool = True) -> Iterator[_Line]:
 
 
 _NON_WORD = re.compile(r"\W+")
-# ASCII: letters, digits and "_" kept (capitals made small), every other byte a space
-_ASCII_NORMAL = bytes(c + 32 if 65 <= c <= 90 else c if chr(c).isalnum() and c < 128 or c == 95 else 32
-                      for c in range(256))
+_ASCII_NORMAL = ascii_table(b"_")  # "_" is a word character to \W
 
 
 def _normal(text: str) -> str:

@@ -51,12 +51,17 @@ GENERIC = frozenset(
 _stemmer = Stemmer.Stemmer("english", 0)
 
 
-# ASCII text, the common case, is cut by one table lookup a byte: letters and digits kept (capitals
-# made small), every other byte a space. It gives what WORD finds in the lower-cased text, at less
-# than half the cost (the ranker cuts a few hundred sentences a question).
-_ASCII_WORD_BYTES = bytes(
-    c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256)
-)
+def ascii_table(keep: bytes = b"") -> bytes:
+    """A `bytes.translate` table for ASCII text: letters and digits kept (capitals made small), the
+    bytes of `keep` kept, every other byte a space. One lookup a byte: less than half the cost of a
+    regular expression over the lower-cased text."""
+    return bytes(c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 or c in keep else 32
+                 for c in range(256))
+
+
+# ASCII text, the common case, is cut by the table: it gives what WORD finds in the lower-cased
+# text (the ranker cuts a few hundred sentences a question).
+_ASCII_WORD_BYTES = ascii_table()
 
 
 def words(text: str) -> list[str]:
