@@ -124,7 +124,8 @@ def abstention(args: argparse.Namespace, removed: int = 200, answerable: int = 6
     state = rng.getstate()  # each way shuffles what is left from here, as the first figures always did
     gone = {title_of.get(g, "") for r in gone_rows for g in r["gold"]} - {""}
     gone_words = [set(re.findall(r"\w+", title)) for title in gone]
-    naming = {title for title in set(title_of.values()) if any(w <= set(re.findall(r"\w+", title)) for w in gone_words)}
+    words_of = {title: set(re.findall(r"\w+", title)) for title in set(title_of.values())}  # each title's once
+    naming = {title for title, words in words_of.items() if any(w <= words for w in gone_words)}
     for label, out in (("titled exactly as the gold documents", gone), ("and every title holding all their words", naming)):
         kept_docs = [d for d in docs if d.get("title", "").lower() not in out]
         left = [r for r in rows if not any(title_of.get(g, "") in out for g in r["gold"])]
