@@ -594,10 +594,9 @@ def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[b
     for title, author, text in part:
         seg = segment(text, title, author)
         packed, names = pack(seg.sentences)
-        doc = Document(Source("", title, ""), text, packed=packed, names=names,
-                       heading_rows=[(h.start, h.end, h.line, h.text) for h in seg.headings])
-        out.append(doc.packed())
-        vocabulary |= vocabulary_of([doc])
+        heading_rows = [(h.start, h.end, h.line, h.text) for h in seg.headings]
+        out.append((packed, names, heading_rows))
+        vocabulary |= vocabulary_of([Document(Source("", title, ""), text, packed=packed, names=names)])
     return out, vocabulary
 
 
