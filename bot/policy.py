@@ -24,6 +24,7 @@ from .triage_model import TriageModel
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _MIXED = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[0-9@$])[\w@$]+")
+_PLUS = re.compile(r"(?<=\w)(?:\s+\+\s*|\+)(?=\w)")  # "a + b", "a +b", "a+b"; not "C++", "B+ blood", "18+"
 _UNIT_AFTER_NUMBER = re.compile(r"^\d+(\.\d+)?[a-z]{1,5}$")
 _PATTERN_WORD = re.compile(r"[a-z]{4,}")
 _ESCAPE = re.compile(r"\\[a-zA-Z]")
@@ -141,6 +142,7 @@ def normalise(question: str) -> str:
     text = unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
     text = text.replace("’", "'").replace("`", "'").replace("'", "")
     text = _MIXED.sub(lambda m: _deleet(m.group()), text)
+    text = _PLUS.sub(" plus ", text)  # "xanax + alcool ?": the sign joins two things, as "plus" does
     text = re.sub(r"[\W_]+", " ", text)
     text = _CONTRACTIONS.sub(lambda m: _EXPANDED[m.group()], f" {text} ")
     return " ".join(text.split())
@@ -223,7 +225,11 @@ class Policy:
             is_substance = token in substances
             if not is_substance and len(token) >= 4 and token.isalpha() and token not in self._known \
                     and not lexicon.is_english_word(token):
-                match = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE)
+                # A misspelt word is read as the English rule word it is closest to in an English
+                # message only: in another language it is a word of that language ("peuvent" is no
+                # "prevent", "c'est" no "chest"), which that language's rules read as it is.
+                match = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio,
+                                           score_cutoff=FUZZY_MIN_SCORE) if english else None
                 if match is not None and match[0][0] == token[0]:
                     token = match[0]
                 elif parts := (lexicon.split_glued(token) if english and token.isascii() and len(token) >= 5 else None):
