@@ -442,6 +442,52 @@ def test_information_questions_in_other_languages_are_not_referred(policy, quest
     assert outcome(policy, question) in ("answer", "no_answer"), question
 
 
+@pytest.mark.parametrize("question", [
+    # two things side by side, one a drink, food, the sun or a state that changes what is safe;
+    # "X + Y" in any language
+    "Lévothyrox et pamplemousse ?", "Kétamine et alcool ?", "Sertraline + millepertuis ?", "Ibuprofène + alcool ?",
+    "xanax + alcohol?", "lexapro+weed", "ketamine + SSRIs?",
+    # interacting, substituting, an alternative, in French words; an elided article glued on
+    "Le tramadol interagit-il avec la sertraline ?", "Mon générique est-il substituable ?",
+    "Quelle alternative au zolpidem ?", "Ce sirop est-il permis en cas d'allaitement ?",
+    # whether it may be crushed or given; a child's age typed without a space; its schedule
+    "Les comprimés de lamotrigine peuvent-ils être écrasés ?", "Un enfant de 6ans peut-il prendre de l'ibuprofène ?",
+    "Lévothyrox : même heure chaque jour ?", "Enchaîner deux plaquettes de pilule ?",
+    # advice or a product asked; smoking or drinking during a treatment
+    "Quels conseils pour débuter la mélatonine ?", "Quel complément pour la fatigue ?",
+    "Fumer du cannabis pendant un traitement antibiotique ?",
+    # Chinese: a symptom described and its cause asked (the asker's own case); whether one may take
+    # it by mouth, how it is taken, boiled together, what to prepare before an examination
+    "最近总是头晕恶心是什么原因", "为什么一吃饭就胃疼", "孩子咳嗽跟吃冰淇淋有关系吗", "甲硝唑可以口服吗",
+    "枸杞和菊花可以一起煮吗", "阿莫西林怎么吃", "胃镜前的准备有哪些",
+])
+def test_kinds_read_from_french_and_chinese_questions_are_referred_by_the_rules(policy, question):
+    """Kinds read from one half of the French and Chinese question sets (bench/triage_halves.py),
+    each in words of my own: the reviewed rules refer them, without the learned model."""
+    rule = policy.rule_for(question)
+    assert rule is not None and rule.outcome == "refer", question
+
+
+@pytest.mark.parametrize("question", [
+    "Citalopram et prise de poids ?",  # a side effect asked side by side: information
+    "肺炎是什么原因引起的",  # a disease named, its causes asked
+    "糖尿病为什么会遗传",
+    "Ketamine + therapy: how does it work on the brain?",
+    "What is ketamine + esketamine?",
+    "c'est quoi la kétamine ?",  # "c'est" is no "chest", "peut" no "prevent"
+    "Est-ce que la kétamine peut provoquer des nausées ?",
+])
+def test_near_misses_of_those_kinds_stay_information_questions(policy, question):
+    assert outcome(policy, question) in ("answer", "no_answer"), question
+
+
+def test_a_plus_sign_between_words_reads_as_plus_and_a_word_of_another_language_as_itself(policy):
+    assert normalise("xanax + alcool ?") == normalise("xanax +alcool") == "xanax plus alcool"
+    assert normalise("B+ blood, 18+ only, C++") == "b blood 18 only c"
+    assert "prevent" not in policy.read("Les comprimés peuvent-ils être coupés ?").plain
+    assert "chest" not in policy.read("C'est grave, docteur ?").plain
+
+
 def test_the_model_routes_what_no_rule_names_and_says_so_with_its_score(policy):
     question = "Best cure for my psoriasis flare?"  # a treatment question in words no reviewed rule has
     assert policy.rule_for(question) is None
