@@ -456,10 +456,15 @@ def test_information_questions_in_other_languages_are_not_referred(policy, quest
     # advice or a product asked; smoking or drinking during a treatment
     "Quels conseils pour débuter la mélatonine ?", "Quel complément pour la fatigue ?",
     "Fumer du cannabis pendant un traitement antibiotique ?",
+    # whether one may receive or take it out; two medicine names and nothing else
+    "Puis-je recevoir le vaccin contre la grippe avec de la fièvre ?", "Puis-je enlever mon patch la nuit ?",
+    "Seroplex et lamictal ?",
     # Chinese: a symptom described and its cause asked (the asker's own case); whether one may take
     # it by mouth, how it is taken, boiled together, what to prepare before an examination
     "最近总是头晕恶心是什么原因", "为什么一吃饭就胃疼", "孩子咳嗽跟吃冰淇淋有关系吗", "甲硝唑可以口服吗",
     "枸杞和菊花可以一起煮吗", "阿莫西林怎么吃", "胃镜前的准备有哪些",
+    # how to bring something about for one's health
+    "怎样才能长高", "牙齿怎么变白", "孩子便秘如何调理",
 ])
 def test_kinds_read_from_french_and_chinese_questions_are_referred_by_the_rules(policy, question):
     """Kinds read from one half of the French and Chinese question sets (bench/triage_halves.py),
@@ -472,6 +477,8 @@ def test_kinds_read_from_french_and_chinese_questions_are_referred_by_the_rules(
     "Citalopram et prise de poids ?",  # a side effect asked side by side: information
     "肺炎是什么原因引起的",  # a disease named, its causes asked
     "糖尿病为什么会遗传",
+    "长期熬夜会怎么样",  # what happens if, how it is diagnosed: information
+    "抑郁症怎么确诊",
     "Ketamine + therapy: how does it work on the brain?",
     "What is ketamine + esketamine?",
     "c'est quoi la kétamine ?",  # "c'est" is no "chest", "peut" no "prevent"
