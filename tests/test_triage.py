@@ -130,6 +130,31 @@ def test_every_kind_of_danger_to_life_is_a_crisis(policy, kind, message):
     assert outcome(policy, message) == "crisis", (kind, message)
 
 
+@pytest.mark.parametrize("message", [
+    # life no longer worth it, said without "suicide"
+    "Honestly there is no point anymore.", "No point any more. Nobody would notice.",
+    "This is not even living anymore, just existing.", "I cannot take this much longer.",
+    "I am running out of reasons to keep going.", "I'm so done fighting with life.",
+    # picturing a crash on purpose; the quickest way asked without "way"
+    "Every day I think about driving my car off the bridge.", "I keep thinking about swerving into oncoming traffic.",
+    "whats the easiest quickest to kill yourself?", "what is the most painless to die",
+])
+def test_indirect_signs_are_a_crisis_for_the_reviewed_rules(policy, message):
+    """Kinds read from one half of crisis-sdcnl-reddit's misses, in words of my own: the rules alone
+    route them, whatever the learned model makes of them."""
+    rule = policy.rule_for(message)
+    assert rule is not None and rule.outcome == "crisis", message
+
+
+@pytest.mark.parametrize("message", [
+    "There is no point anymore in arguing with him.",
+    "The driver swerved into oncoming traffic, police said.",
+    "Which is the easiest way to learn French?",
+])
+def test_the_same_words_about_something_else_are_no_crisis(policy, message):
+    assert outcome(policy, message) != "crisis", message
+
+
 OTHER_LANGUAGES = {
     "es": ["quiero morir", "Me quiero matar, ya no aguanto", "no quiero seguir viviendo", "pienso en suicidarme",
            "mi hijo se tomó un frasco de pastillas",
