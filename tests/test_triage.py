@@ -155,6 +155,27 @@ def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
 
 
+@pytest.mark.parametrize("question", [
+    "What are the proposed treatments for Alport syndrome?",
+    "I'd like to learn more about its treatment.",
+    "Could you explain how these patients might be treated?",
+    "Would swimming exercises help my son with hypotonia?",
+    "Is speech therapy of any benefit for toddlers with apraxia?",
+])
+def test_what_treatments_there_are_asked_in_other_shapes_is_referred_by_the_rules(policy, question):
+    rule = policy.rule_for(question)
+    assert rule is not None and rule.outcome == "refer", question
+
+
+@pytest.mark.parametrize("question", [
+    "What is the history of treatments for depression?",
+    "What did the sources say about ketamine treatment?",
+    "What are the side effects of treatments for depression?",
+])
+def test_treatments_as_the_topic_of_an_information_question_are_not_referred(policy, question):
+    assert outcome(policy, question) == "answer", question
+
+
 OTHER_LANGUAGES = {
     "es": ["quiero morir", "Me quiero matar, ya no aguanto", "no quiero seguir viviendo", "pienso en suicidarme",
            "mi hijo se tomó un frasco de pastillas",
