@@ -511,6 +511,8 @@ def test_information_questions_in_other_languages_are_not_referred(policy, quest
     "枸杞和菊花可以一起煮吗", "阿莫西林怎么吃", "胃镜前的准备有哪些",
     # how to bring something about for one's health
     "怎样才能长高", "牙齿怎么变白", "孩子便秘如何调理",
+    # what problem this is, what is going on, what this lump is, what is lacking
+    "最近老是耳鸣是什么问题", "头晕眼花是什么情况", "腋下长了个硬块是什么东西", "小孩老出汗缺什么",
 ])
 def test_kinds_read_from_french_and_chinese_questions_are_referred_by_the_rules(policy, question):
     """Kinds read from one half of the French and Chinese question sets (bench/triage_halves.py),
