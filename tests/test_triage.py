@@ -155,27 +155,6 @@ def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
 
 
-@pytest.mark.parametrize("question", [
-    "What are the proposed treatments for Alport syndrome?",
-    "I'd like to learn more about its treatment.",
-    "Could you explain how these patients might be treated?",
-    "Would swimming exercises help my son with hypotonia?",
-    "Is speech therapy of any benefit for toddlers with apraxia?",
-])
-def test_what_treatments_there_are_asked_in_other_shapes_is_referred_by_the_rules(policy, question):
-    rule = policy.rule_for(question)
-    assert rule is not None and rule.outcome == "refer", question
-
-
-@pytest.mark.parametrize("question", [
-    "What is the history of treatments for depression?",
-    "What did the sources say about ketamine treatment?",
-    "What are the side effects of treatments for depression?",
-])
-def test_treatments_as_the_topic_of_an_information_question_are_not_referred(policy, question):
-    assert outcome(policy, question) == "answer", question
-
-
 OTHER_LANGUAGES = {
     "es": ["quiero morir", "Me quiero matar, ya no aguanto", "no quiero seguir viviendo", "pienso en suicidarme",
            "mi hijo se tomó un frasco de pastillas",
@@ -513,9 +492,13 @@ def test_information_questions_in_other_languages_are_not_referred(policy, quest
     "怎样才能长高", "牙齿怎么变白", "孩子便秘如何调理",
     # what problem this is, what is going on, what this lump is, what is lacking
     "最近老是耳鸣是什么问题", "头晕眼花是什么情况", "腋下长了个硬块是什么东西", "小孩老出汗缺什么",
+    # English: what treatments there are, asked in other shapes
+    "What are the proposed treatments for Alport syndrome?", "I'd like to learn more about its treatment.",
+    "Could you explain how these patients might be treated?", "Would swimming exercises help my son with hypotonia?",
+    "Is speech therapy of any benefit for toddlers with apraxia?",
 ])
-def test_kinds_read_from_french_and_chinese_questions_are_referred_by_the_rules(policy, question):
-    """Kinds read from one half of the French and Chinese question sets (bench/triage_halves.py),
+def test_kinds_read_from_half_a_source_are_referred_by_the_rules(policy, question):
+    """Kinds read from one half of the French, Chinese and GARD question sets (bench/triage_halves.py),
     each in words of my own: the reviewed rules refer them, without the learned model."""
     rule = policy.rule_for(question)
     assert rule is not None and rule.outcome == "refer", question
@@ -531,6 +514,9 @@ def test_kinds_read_from_french_and_chinese_questions_are_referred_by_the_rules(
     "What is ketamine + esketamine?",
     "c'est quoi la kétamine ?",  # "c'est" is no "chest", "peut" no "prevent"
     "Est-ce que la kétamine peut provoquer des nausées ?",
+    "What is the history of treatments for depression?",  # treatments as the topic
+    "What did the sources say about ketamine treatment?",
+    "What are the side effects of treatments for depression?",
 ])
 def test_near_misses_of_those_kinds_stay_information_questions(policy, question):
     assert outcome(policy, question) in ("answer", "no_answer"), question
