@@ -13,9 +13,10 @@ import pytest
 # Every test, and every citebot process a test starts, keeps its index cache in a fresh folder,
 # removed when the run ends (each run left about 30 MB in the temporary folder).
 os.environ["CITEBOT_CACHE_DIR"] = tempfile.mkdtemp(prefix="citebot-test-cache-")
-atexit.register(shutil.rmtree, os.environ["CITEBOT_CACHE_DIR"], ignore_errors=True)
 
 from bot.answer import Bot
+
+atexit.register(shutil.rmtree, os.environ["CITEBOT_CACHE_DIR"], ignore_errors=True)
 
 pytest_plugins = ["pytester"]
 
