@@ -492,6 +492,8 @@ def test_information_questions_in_other_languages_are_not_referred(policy, quest
     "怎样才能长高", "牙齿怎么变白", "孩子便秘如何调理",
     # what problem this is, what is going on, what this lump is, what is lacking
     "最近老是耳鸣是什么问题", "头晕眼花是什么情况", "腋下长了个硬块是什么东西", "小孩老出汗缺什么",
+    # where to be seen for it; whether something is still needed
+    "上海什么地方看颈椎病比较好", "头疼可以挂急诊吗", "做完胃镜还要空腹吗", "感冒了需要戴口罩吗",
     # English: what treatments there are, asked in other shapes
     "What are the proposed treatments for Alport syndrome?", "I'd like to learn more about its treatment.",
     "Could you explain how these patients might be treated?", "Would swimming exercises help my son with hypotonia?",
