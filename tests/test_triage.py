@@ -272,6 +272,8 @@ def test_suicide_and_overdose_as_a_topic_stay_information_questions(policy, ques
     "How much does ketamine therapy cost?",
     "how dose ketamin help depresion",
     "How many people have tried ketamine for depression?",
+    # how a condition is diagnosed in general (its tests), not "diagnose me"; "type I" is no "I"
+    "How to diagnose a pituitary tumour?", "How to diagnose Pompe disease type I?",
     "What is ketamine?",
     "How does ketamine work?",
     "sideeffects of ketamin",
