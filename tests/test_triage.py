@@ -147,6 +147,17 @@ def test_indirect_signs_are_a_crisis_for_the_reviewed_rules(policy, message):
 
 
 @pytest.mark.parametrize("message", [
+    "Hopeless. Need someone to talk to.", "Tired of everything. What is even the point.",
+    "Life is meaningless. Just want it over.", "no hope left, nothing works, so tired",
+])
+def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(policy, message):
+    """The learned crisis route is vetoed for a question with no first person ("Why do people die by
+    suicide?"); these ask nothing, and were vetoed all the same before."""
+    decision = policy.decide(message)
+    assert (decision.outcome, decision.rule) == ("crisis", "model.crisis"), message
+
+
+@pytest.mark.parametrize("message", [
     "There is no point anymore in arguing with him.",
     "The driver swerved into oncoming traffic, police said.",
     "Which is the easiest way to learn French?",
