@@ -516,6 +516,10 @@ def test_information_questions_in_other_languages_are_not_referred(policy, quest
     "What are the proposed treatments for Alport syndrome?", "I'd like to learn more about its treatment.",
     "Could you explain how these patients might be treated?", "Would swimming exercises help my son with hypotonia?",
     "Is speech therapy of any benefit for toddlers with apraxia?",
+    "What kind of therapy is offered for Behcet disease?", "Where can I find information about treatment?",
+    "Are there ways to manage the symptoms at home?", "What are the dietary recommendations for people with gout?",
+    "Should she go on a different pill?", "We need to know the best thing to do for him.",
+    "Is enzyme replacement available for Fabry disease?", "Is there anything that can make these spots fade?",
 ])
 def test_kinds_read_from_half_a_source_are_referred_by_the_rules(policy, question):
     """Kinds read from one half of the French, Chinese and GARD question sets (bench/triage_halves.py),
