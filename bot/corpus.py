@@ -71,7 +71,7 @@ class Document:
 
     def __init__(self, source: Source, text: str, sentences: Sequence[Sentence] | None = None,
                  headings: list[Heading] | None = None, *, packed: bytes | None = None,
-                 names: list[str] | None = None, heading_rows: list | None = None,
+                 names: list[str] | None = None, heading_rows: Sequence[tuple] | None = None,
                  place: Place | None = None) -> None:
         self.source = source
         self.text = text
@@ -139,7 +139,7 @@ class Document:
             self._packed, names = pack(self.sentences)
             self._names = tuple(names)
         if self._heading_rows is None:
-            self._heading_rows = tuple((h.start, h.end, h.line, h.text) for h in self.headings)
+            self._heading_rows = heading_rows_of(self.headings)
         return self._packed, list(self._names or ()), list(self._heading_rows)
 
     def quotable(self):
@@ -168,6 +168,11 @@ def pack(sentences: Sequence[Sentence]) -> tuple[bytes, list[str]]:
         reason = REASONS.index(s.boilerplate) if s.boilerplate else -1
         ints.extend((s.start, s.end, s.line_start, s.line_end, s.block, heading, reason))
     return ints.tobytes(), list(names)
+
+
+def heading_rows_of(headings: Sequence[Heading]) -> tuple[tuple[int, int, int, str], ...]:
+    """Headings as (start, end, line, text) rows: as the cache and the segmenting workers keep them."""
+    return tuple((h.start, h.end, h.line, h.text) for h in headings)
 
 
 class PackedSentences(Sequence[Sentence]):
@@ -587,15 +592,14 @@ def vocabulary_of(documents: Sequence[Document]) -> set[str]:
     return vocabulary
 
 
-def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[bytes, list[str], list[tuple]]], set[str]]:
+def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[bytes, list[str], tuple[tuple, ...]]], set[str]]:
     """Segment a chunk of documents (in a worker process): their rows, and the chunk's vocabulary.
     A document at a time: only its packed rows are kept, never a chunk's Sentence objects."""
     out, vocabulary = [], set()
     for title, author, text in part:
         seg = segment(text, title, author)
         packed, names = pack(seg.sentences)
-        heading_rows = [(h.start, h.end, h.line, h.text) for h in seg.headings]
-        out.append((packed, names, heading_rows))
+        out.append((packed, names, heading_rows_of(seg.headings)))
         vocabulary |= vocabulary_of([Document(Source("", title, ""), text, packed=packed, names=names)])
     return out, vocabulary
 
