@@ -323,6 +323,10 @@ def test_suicide_and_overdose_as_a_topic_stay_information_questions(policy, ques
     "How to read the study's results?",
     "How do I get to the clinic from the station?",
     "How many people take ketamine recreationally?",
+    # "I'm" reads "im", which is no intramuscular route
+    "I'm curious how ketamine was first discovered",
+    "im new here, what is the best overview of depression research?",
+    "I'm a student: how is depression defined?",
     # information questions in French
     "Qu'est-ce que le paracétamol ?",
     "Qui fabrique le Doliprane ?",
@@ -393,6 +397,8 @@ REFER_KINDS = {
         "How do I get started with ketamine therapy?",
         "Where can I get ketamine?",
         "How do I use the nasal spray?",
+        "Is an IM shot or IV better for ketamine?",
+        "ketamine intramuscular or nasal, which is best?",
     ],
 }
 
