@@ -166,12 +166,20 @@ class Policy:
         self.locale_aliases: dict[str, str] = data.get("locale_aliases", {})
         self.words: dict[str, list[str]] = data.get("words", {})
         treatment = _treatment(self.words.get("treatments", []))
+        self._kinds: dict[str, list[str]] = data.get("unless_kinds", {})
         self.rules = tuple(Rule(r["id"], r["outcome"], r["topic"], Matcher(r["patterns"], treatment),
-                                Matcher(r.get("unless", []), treatment)) for r in data["rule"])
+                                Matcher(self._unless(r), treatment)) for r in data["rule"])
         vetoes = data.get("model", {})
         self.crisis_model_unless = tuple(re.compile(p) for p in vetoes.get("crisis_unless", ()))
         self.refer_model_unless = tuple(re.compile(p) for p in vetoes.get("refer_unless", ()))
         self.refer_model_needs = tuple(re.compile(p) for p in vetoes.get("refer_needs", ()))
+
+    def _unless(self, rule: dict) -> list[str]:
+        """A rule's own `unless` patterns, then those of the kinds it names in `unless_kinds`."""
+        unknown = [k for k in rule.get("unless_kinds", []) if k not in self._kinds]
+        if unknown:
+            raise ValueError(f"rule {rule['id']}: no [unless_kinds] named {', '.join(unknown)}")
+        return rule.get("unless", []) + [p for k in rule.get("unless_kinds", []) for p in self._kinds[k]]
 
     @cached_property
     def model(self) -> TriageModel:

@@ -7,6 +7,8 @@ several variants, so that a rule written for one sentence does not pass the kind
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.answer import Bot, screen
@@ -561,6 +563,40 @@ def test_kinds_read_from_half_a_source_are_referred_by_the_rules(policy, questio
 ])
 def test_near_misses_of_those_kinds_stay_information_questions(policy, question):
     assert outcome(policy, question) in ("answer", "no_answer"), question
+
+
+@pytest.mark.parametrize("question", [
+    "Where can I find more information about Fabry disease?",
+    "Can you please send me some articles on cystic fibrosis?",
+    "Who can I contact to learn more about this syndrome?",
+    "How can we find research studies about Marfan syndrome?",
+    "could you recommend a reliable website on lupus?",
+    "Can you help me find information about my son's condition?",
+])
+def test_asking_where_to_read_more_is_an_information_question(policy, question):
+    """A kind read from half A of gard-qtypes (rules.toml's [unless_kinds] asking_for_reading)."""
+    assert outcome(policy, question) == "answer", question
+
+
+@pytest.mark.parametrize("question", [
+    "Where can I find information about treatments for lupus?",
+    "Can you give me information about physiotherapy after a stroke?",
+    "can you give me more info on how to take it?",
+    "Where can I find information about when to stop it?",
+    "Where can I find information on the dosage of ketamine?",
+    "Where can I get ketamine?",
+])
+def test_reading_asked_for_about_a_treatment_or_a_dose_is_still_referred(policy, question):
+    assert outcome(policy, question) == "refer", question
+
+
+def test_a_rule_naming_an_unknown_kind_of_exception_is_an_error(tmp_path):
+    rules = Path(__file__).resolve().parents[1] / "bot" / "rules.toml"
+    text = rules.read_text(encoding="utf-8").replace('unless_kinds = ["asking_for_reading"]',
+                                                     'unless_kinds = ["asking_for_readings"]', 1)
+    (tmp_path / "rules.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="asking_for_readings"):
+        Policy(tmp_path / "rules.toml")
 
 
 def test_a_plus_sign_between_words_reads_as_plus_and_a_word_of_another_language_as_itself(policy):
