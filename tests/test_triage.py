@@ -572,9 +572,12 @@ def test_near_misses_of_those_kinds_stay_information_questions(policy, question)
     "How can we find research studies about Marfan syndrome?",
     "could you recommend a reliable website on lupus?",
     "Can you help me find information about my son's condition?",
+    # what is to be expected of a condition: its outlook ([unless_kinds] asking_what_to_expect)
+    "What can I expect from this condition?",
+    "What should we expect as our daughter gets older?",
 ])
-def test_asking_where_to_read_more_is_an_information_question(policy, question):
-    """A kind read from half A of gard-qtypes (rules.toml's [unless_kinds] asking_for_reading)."""
+def test_asking_where_to_read_more_or_what_to_expect_is_an_information_question(policy, question):
+    """Kinds read from half A of gard-qtypes (rules.toml's [unless_kinds])."""
     assert outcome(policy, question) == "answer", question
 
 
@@ -585,8 +588,10 @@ def test_asking_where_to_read_more_is_an_information_question(policy, question):
     "Where can I find information about when to stop it?",
     "Where can I find information on the dosage of ketamine?",
     "Where can I get ketamine?",
+    "What should I expect when I stop taking sertraline?",
+    "What can I expect if I double my dose?",
 ])
-def test_reading_asked_for_about_a_treatment_or_a_dose_is_still_referred(policy, question):
+def test_reading_or_expectations_asked_about_a_treatment_or_a_dose_are_still_referred(policy, question):
     assert outcome(policy, question) == "refer", question
 
 
