@@ -148,6 +148,10 @@ def test_every_kind_of_danger_to_life_is_a_crisis(policy, kind, message):
     "Lately I crave death every single day.", "I have this urge to cut open my wrists again.",
     "I do not plan on living past thirty.", "I cannot see why I should stay alive.",
     "I just want to leave this world quietly.", "I won't be around for much longer.",
+    # what the point of living is asked; a plan or method carried out; others spared from one
+    "What's the point of living like this?", "honestly what is the point anymore",
+    "what's the point in going on", "Tomorrow I will finally go through with my plan.",
+    "I am ready to carry out the method I found.", "Soon you won't have to deal with me anymore.",
 ])
 def test_indirect_signs_are_a_crisis_for_the_reviewed_rules(policy, message):
     """Kinds read from one half of crisis-sdcnl-reddit's misses, in words of my own: the rules alone
@@ -174,6 +178,8 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "I said my goodbyes to the team before leaving the company.",
     "This will be my last day at the office before the holidays.",
     "Are you ending it all with your boyfriend?",
+    "What is the point of this study?", "We will carry out the plan for the new office next week.",
+    "I'll go through with my plan and move to Spain.", "You won't have to deal with me at work next week.",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
