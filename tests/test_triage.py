@@ -533,6 +533,9 @@ def test_information_questions_in_other_languages_are_not_referred(policy, quest
     "Seroplex et lamictal ?",
     # what to do, in other words; a medicine for a person whose condition changes what is safe
     "Ma pilule est tombée dans les toilettes, qu'est-ce que je dois faire ?", "Ibuprofène chez un asthmatique ?",
+    # must I redo, take, chain: "dois-je" and "faut-il" with those verbs; two things at the same time
+    "Dois-je refaire une prise de sang avec ce traitement ?", "Faut-il que je prenne le Levothyrox à jeun ?",
+    "Peut-on faire les deux vaccins en même temps ?",
     # Chinese: a symptom described and its cause asked (the asker's own case); whether one may take
     # it by mouth, how it is taken, boiled together, what to prepare before an examination
     "最近总是头晕恶心是什么原因", "为什么一吃饭就胃疼", "孩子咳嗽跟吃冰淇淋有关系吗", "甲硝唑可以口服吗",
