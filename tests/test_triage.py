@@ -544,6 +544,8 @@ def test_information_questions_in_other_languages_are_not_referred(policy, quest
     "怎样才能长高", "牙齿怎么变白", "孩子便秘如何调理",
     # what problem this is, what is going on, what this lump is, what is lacking
     "最近老是耳鸣是什么问题", "头晕眼花是什么情况", "腋下长了个硬块是什么东西", "小孩老出汗缺什么",
+    # what is going on, cut short or misspelt; what kind of illness this is; whether it might be one
+    "晚上睡觉老出汗咋会事", "手上起了很多小红点，这是啥病", "老人走路不稳是病吗", "胸口经常刺痛有没有可能是心脏病",
     # where to be seen for it; whether something is still needed
     "上海什么地方看颈椎病比较好", "头疼可以挂急诊吗", "做完胃镜还要空腹吗", "感冒了需要戴口罩吗",
     # English: what treatments there are, asked in other shapes
