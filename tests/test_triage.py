@@ -186,6 +186,7 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "What is the point of this study?", "We will carry out the plan for the new office next week.",
     "I'll go through with my plan and move to Spain.", "You won't have to deal with me at work next week.",
     "We hired a contractor to fix the roof.", "I paid a plumber to fix the sink.",
+    "Je pense à la mort de mon grand-père.", "Das ergibt keinen Sinn mehr.",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
@@ -212,13 +213,17 @@ OTHER_LANGUAGES = {
            "je vais sauter du pont ce soir", "j'ai préparé une corde", "c'est mon dernier message, adieu",
            # just to disappear; everything to end; no reason left to live
            "je veux juste disparaître", "j'ai plus envie de rien, je veux juste disparaître",
-           "je veux que tout s'arrête, je n'en peux plus", "je n'ai plus aucune raison de vivre"],
+           "je veux que tout s'arrête, je n'en peux plus", "je n'ai plus aucune raison de vivre",
+           # thinking of suicide, said with the noun
+           "je pense au suicide tous les jours", "j'ai songé au suicide cette nuit"],
     "de": ["ich will nicht mehr leben", "Ich möchte sterben", "ich denke daran mich umzubringen",
            "ich werde mich umbringen", "mein Freund hat eine Überdosis genommen",
            "ich bin müde vom leben", "alle wären besser dran ohne mich", "ich springe heute von der brücke",
            "ich will einschlafen und nie wieder aufwachen",
            "ich will einfach nur verschwinden", "ich will, dass alles aufhört, ich kann nicht mehr",
-           "ich will nicht mehr da sein", "ich habe keinen Grund mehr zu leben"],
+           "ich will nicht mehr da sein", "ich habe keinen Grund mehr zu leben",
+           # no sense left in living
+           "ich sehe keinen Sinn mehr im Leben", "mein Leben hat keinen Sinn mehr"],
     "pt": ["quero morrer", "vou me matar hoje", "não quero mais viver", "meu amigo teve uma overdose",
            "estou cansada de viver", "todo mundo ficaria melhor sem mim", "vou pular da ponte hoje",
            "queria dormir e não acordar nunca mais",
@@ -234,7 +239,9 @@ OTHER_LANGUAGES = {
            "我不配活着", "每天都在想怎么死", "明天就去跳河", "我已经攒了好多安眠药", "割了好几刀",
            "我要结束这一切", "这是我最后一条微博了"],
     "ar": ["أريد أن أموت", "سأنتحر الليلة", "لا أريد أن أعيش", "تناولت كل الحبوب",
-           "أنا تعبت من الحياة", "الكل سيكون أفضل بدوني"],
+           "أنا تعبت من الحياة", "الكل سيكون أفضل بدوني",
+           # not wanting to live (the noun); swallowed; someone else swallowed medicine or poison
+           "لا أريد العيش بعد الآن", "ابتلعت كل الحبوب", "ابني ابتلع دواء كثير", "ابنتي شربت مبيض"],
 }
 
 
@@ -244,6 +251,12 @@ def test_crisis_in_other_languages_is_answered_in_that_language(policy, language
     assert reply is not None and reply.outcome == "crisis", message
     assert reply.message == policy.crisis_by_language[language]
     assert reply.contacts  # always some contact, from the locale
+
+
+@pytest.mark.parametrize("message", ["je pense au suicide tous les jours", "j'ai songé au suicide cette nuit"])
+def test_thinking_of_suicide_in_french_is_a_reviewed_rule_not_only_the_model(policy, message):
+    rule = policy.rule_for(message)
+    assert rule is not None and rule.id == "crisis.fr", message
 
 
 @pytest.mark.parametrize("question", [
