@@ -187,6 +187,8 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "I'll go through with my plan and move to Spain.", "You won't have to deal with me at work next week.",
     "We hired a contractor to fix the roof.", "I paid a plumber to fix the sink.",
     "Je pense à la mort de mon grand-père.", "Das ergibt keinen Sinn mehr.",
+    "Vou matar a saudade da minha mãe.", "Voglio ammazzare il tempo.", "Mi madre se tomó sus pastillas de la tensión.",
+    "Il a pris ses médicaments ce matin.", "Mon fils a bu du lait.", "Er hat seine Tabletten genommen.",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
@@ -204,7 +206,9 @@ OTHER_LANGUAGES = {
            "esta es mi despedida, perdónenme", "hoy me corté otra vez", "me corto las muñecas cuando nadie me ve",
            # everything to end; no reason left to live; life meaningless and wanting to end it
            "quiero que todo termine ya, no puedo más", "no tengo ninguna razón para vivir",
-           "la vida no tiene sentido, quiero acabar ya"],
+           "la vida no tiene sentido, quiero acabar ya",
+           # someone who drank a household poison
+           "mi bebé se bebió lejía", "creo que mi hermano se tragó veneno para ratas"],
     "fr": ["je veux mourir", "J'ai envie d'en finir", "je ne veux plus vivre", "je vais me suicider ce soir",
            "mon ami a fait une overdose", "je vais prendre toutes mes pilules",
            "J'ai pris toute la boîte de Doliprane", "j'ai pris trop de paracétamol hier soir",
@@ -215,7 +219,9 @@ OTHER_LANGUAGES = {
            "je veux juste disparaître", "j'ai plus envie de rien, je veux juste disparaître",
            "je veux que tout s'arrête, je n'en peux plus", "je n'ai plus aucune raison de vivre",
            # thinking of suicide, said with the noun
-           "je pense au suicide tous les jours", "j'ai songé au suicide cette nuit"],
+           "je pense au suicide tous les jours", "j'ai songé au suicide cette nuit",
+           # someone who drank bleach or swallowed medicines
+           "ma fille a bu de l'eau de javel", "mon copain a avalé des somnifères"],
     "de": ["ich will nicht mehr leben", "Ich möchte sterben", "ich denke daran mich umzubringen",
            "ich werde mich umbringen", "mein Freund hat eine Überdosis genommen",
            "ich bin müde vom leben", "alle wären besser dran ohne mich", "ich springe heute von der brücke",
@@ -223,16 +229,24 @@ OTHER_LANGUAGES = {
            "ich will einfach nur verschwinden", "ich will, dass alles aufhört, ich kann nicht mehr",
            "ich will nicht mehr da sein", "ich habe keinen Grund mehr zu leben",
            # no sense left in living
-           "ich sehe keinen Sinn mehr im Leben", "mein Leben hat keinen Sinn mehr"],
+           "ich sehe keinen Sinn mehr im Leben", "mein Leben hat keinen Sinn mehr",
+           # someone who drank a cleaner; too many sleeping pills; a threat to kill
+           "mein Kind hat Reiniger getrunken", "ich habe zu viele Schlaftabletten geschluckt", "ich bringe ihn um"],
     "pt": ["quero morrer", "vou me matar hoje", "não quero mais viver", "meu amigo teve uma overdose",
            "estou cansada de viver", "todo mundo ficaria melhor sem mim", "vou pular da ponte hoje",
            "queria dormir e não acordar nunca mais",
-           "quero que tudo acabe, não aguento mais", "não tenho mais motivo para viver"],
+           "quero que tudo acabe, não aguento mais", "não tenho mais motivo para viver",
+           # someone who swallowed medicines or a poison; not waking; too many taken; a threat to kill
+           "meu filho engoliu remédios", "minha filha bebeu água sanitária", "minha amiga desmaiou e não acorda",
+           "tomei calmantes demais", "vou matar alguém hoje"],
     "it": ["voglio morire", "voglio farla finita", "non voglio più vivere", "il mio amico è in overdose",
            "sono stanca di vivere", "tutti starebbero meglio senza di me", "stasera mi butto dal ponte",
            "vorrei addormentarmi e non svegliarmi più",
            "voglio solo sparire", "voglio che tutto finisca, non ce la faccio più",
-           "non ho più nessun motivo per vivere"],
+           "non ho più nessun motivo per vivere",
+           # someone who drank a poison; too many taken; a threat to kill
+           "mio figlio ha bevuto candeggina", "ho ingerito troppe pillole", "voglio ammazzare il mio vicino",
+           "giuro che lo ammazzo"],
     "zh": ["我想死", "我不想活了", "活着没意思，想自杀", "我吃了一整瓶安眠药", "我朋友吸毒过量了",
            # cannot go on; leaving the world; not waking; asking to die; a method; self-harm; a last post
            "我真的撑不下去了", "我想离开这个世界", "不想再醒来了", "真想一了百了", "死了算了", "让我去死吧",
@@ -241,7 +255,8 @@ OTHER_LANGUAGES = {
     "ar": ["أريد أن أموت", "سأنتحر الليلة", "لا أريد أن أعيش", "تناولت كل الحبوب",
            "أنا تعبت من الحياة", "الكل سيكون أفضل بدوني",
            # not wanting to live (the noun); swallowed; someone else swallowed medicine or poison
-           "لا أريد العيش بعد الآن", "ابتلعت كل الحبوب", "ابني ابتلع دواء كثير", "ابنتي شربت مبيض"],
+           "لا أريد العيش بعد الآن", "ابتلعت كل الحبوب", "ابني ابتلع دواء كثير", "ابنتي شربت مبيض",
+           "سأقتله"],
 }
 
 
