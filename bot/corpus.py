@@ -563,7 +563,8 @@ def _segment_records(records: list[tuple[str, str, dict[str, str], str, Place | 
     from concurrent.futures import ProcessPoolExecutor
 
     docs, done = [], 0
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=detach_worker) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=detach_worker,
+                             initargs=(os.getpid() if method == "fork" else None,)) as pool:
         for part_rows, part_words in pool.map(_segment_rows, parts):
             if vocabulary is not None:
                 vocabulary |= part_words

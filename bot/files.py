@@ -108,12 +108,16 @@ def _holder(fd: int) -> str:
     return ""
 
 
-def detach_worker() -> None:
+def detach_worker(forked_by: int | None = None) -> None:
     """Run first in a worker process: let go of the parent's locks, and die with the parent.
 
     A forked worker shares the parent's open lock; closing its copy means the lock goes when the
     parent goes. On Linux the kernel then kills the worker (PR_SET_PDEATHSIG) when the process
-    that started it dies: the parent itself, or the fork server, which exits with the parent."""
+    that started it dies: the parent itself, or the fork server, which exits with the parent.
+    A parent that died before that took effect is seen from the worker's parent process id, when
+    the caller says which process forks it (`forked_by`): the pipe multiprocessing watches for it
+    stays open while a sibling forked after this worker holds a copy, so a worker orphaned that way
+    once waited on the shared task queue for ever."""
     for fd in list(_HELD):
         with contextlib.suppress(OSError):
             os.close(fd)
@@ -124,6 +128,8 @@ def detach_worker() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
     import multiprocessing  # here, in a worker only: not worth loading at every start
 
+    if forked_by is not None and os.getppid() != forked_by:  # it died before the line above took effect
+        os._exit(1)
     parent = multiprocessing.parent_process()
-    if parent is not None and not parent.is_alive():  # it died before the line above took effect
+    if parent is not None and not parent.is_alive():  # the same, seen from multiprocessing's pipe
         os._exit(1)

@@ -51,6 +51,18 @@ def big_jsonl(folder: Path, documents: int = 8000) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("parent_alive", [True, False])
+def test_a_worker_whose_parent_died_before_it_could_watch_it_exits_at_once(parent_alive):
+    """A segmenting worker forked by a build killed before the worker asked to die with it (the
+    kernel's PR_SET_PDEATHSIG) finds itself adopted by another process and exits, rather than wait
+    for work for ever; multiprocessing's own pipe cannot tell, while a sibling holds its other end."""
+    forked_by = "os.getppid()" if parent_alive else "os.getppid() + 1_000_000"  # no such process
+    code = f"import os; from bot.files import detach_worker; detach_worker(forked_by={forked_by}); print('working')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stderr == ""
+    assert (done.returncode, done.stdout) == ((0, "working\n") if parent_alive else (1, ""))
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").exists() or (os.cpu_count() or 1) < 2,
                     reason="needs Linux /proc and parallel segmenting (2 cores)")
 def test_a_killed_build_leaves_no_workers_and_no_lock_behind(tmp_path):
