@@ -57,6 +57,9 @@ def add_documents(writer: tantivy.IndexWriter, file_key: str, documents: Sequenc
     return added
 
 
+TIED_AT_MOST = 8  # times the limit: how many of the engine's hits a search orders itself, at most
+
+
 class Index:
     """Search over a corpus: `groups` says which documents came from which file key."""
 
@@ -132,11 +135,8 @@ class Index:
                 boost = (boosts or {}).get(field, 1.0)
                 query = tantivy.Query.term_query(self.schema, field, stem)
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
-        # count=False: the number of all matches is never used, and counting them reads every one
-        result = _guarded(self._searcher.search, tantivy.Query.boolean_query(clauses), limit, False)
-        hits = []
-        sentences: dict[int, int] = {}  # each document's number of sentences, read once per search
-        for score, address in result.hits:
+        placed = []  # (score, document, sentence) of the engine's best, and of those tied with the last
+        for score, address in self._top(tantivy.Query.boolean_query(clauses), limit):
             stored = _guarded(self._searcher.doc, address)
             try:
                 first, count = self._first_doc[stored["file"][0]]
@@ -145,12 +145,34 @@ class Index:
                 raise IndexDamaged("an entry names no cached file") from None
             if not (isinstance(d, int) and isinstance(s, int) and 0 <= d < count):
                 raise IndexDamaged("an entry points past the end of its file")
-            if first + d not in sentences:
-                sentences[first + d] = self.corpus.documents[first + d].sentence_count()
-            if not 0 <= s < sentences[first + d]:
+            placed.append((score, first + d, s))
+        # Equal scores in the corpus's order, never the engine's: it breaks ties by where an entry
+        # sits in its segments, which depends on how the index was built and updated.
+        placed.sort(key=lambda p: (-p[0], p[1], p[2]))
+        hits = []
+        sentences: dict[int, int] = {}  # each document's number of sentences, read once per search
+        for score, doc, s in placed[:limit]:
+            if doc not in sentences:
+                sentences[doc] = self.corpus.documents[doc].sentence_count()
+            if not 0 <= s < sentences[doc]:
                 raise IndexDamaged("an entry points past the end of its file")
-            hits.append(Hit(first + d, s, score))
+            hits.append(Hit(doc, s, score))
         return hits
+
+    def _top(self, query, limit: int) -> list:
+        """The engine's best `limit` (score, address) pairs, and those tied with the last of them
+        (up to TIED_AT_MOST in all): which tied ones come first is then the corpus's order (see
+        `search`), not the engine's. Beyond that many ties, the engine's order decides which enter."""
+        fetch = 2 * limit
+        while True:
+            # count=False: the number of all matches is never used, and counting them reads every one
+            pairs = _guarded(self._searcher.search, query, fetch, False).hits
+            if len(pairs) <= limit:
+                return pairs
+            last = pairs[limit - 1][0]
+            if len(pairs) < fetch or pairs[-1][0] < last or fetch >= TIED_AT_MOST * limit:
+                return [pair for pair in pairs if pair[0] >= last]
+            fetch *= 2
 
 
 class IndexDamaged(Exception):

@@ -368,3 +368,23 @@ def test_a_cached_documents_sentences_read_from_its_packed_rows_are_its_sentence
     assert {heading for _, _, heading in spans} == {"Uses", "Risks"}
     with pytest.raises(IndexError):
         doc.span(len(sentences))
+
+
+def test_tied_sentences_come_in_the_corpus_order_however_the_index_was_updated(tmp_path):
+    """The engine breaks equal scores by where an entry sits in its segments: a file read again
+    after a change is written to a newer segment. The search gives tied sentences in the corpus's
+    order all the same, so an answer never depends on how the cache was built or updated."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    line = "Ketamine blocks the NMDA receptor in the brain.\n"
+    (docs / "a.md").write_text("# A\n\n" + line, encoding="utf-8")
+    (docs / "b.md").write_text("# B\n\n" + line, encoding="utf-8")
+    cache = Settings(tmp_path / "cache")
+    corpus, index, _ = open_corpus(docs, cache)
+    first = corpus.documents[index.search(["nmda"], limit=1)[0].doc].source.id
+    (docs / "a.md").write_text("# A\n\n" + line + "\nA line added later.\n", encoding="utf-8")
+    corpus, index, stats = open_corpus(docs, cache)
+    assert stats["indexed"] == 1  # only a.md: its entries are now in a newer segment
+    ids = [d.source.id for d in corpus.documents]
+    assert ids == sorted(ids) and first == "a"
+    assert corpus.documents[index.search(["nmda"], limit=1)[0].doc].source.id == "a"
