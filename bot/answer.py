@@ -30,10 +30,12 @@ from .rank import (
     MIN_COVERAGE,
     MIN_RELATIVE_SCORE,
     NAMED_SOURCE_SENTENCES,
+    Candidate,
     Cues,
     QuestionTypes,
     score_candidates,
     title_named,
+    topic_words,
     weigh,
 )
 from .settings import DEFAULT_COUNTRY, Settings
@@ -234,14 +236,19 @@ class Bot:
             return []
         weights = weigh(stems, self.index.idf, cues)
         hits = self.index.search(stems, CANDIDATES, FIELD_BOOSTS)
-        ranked = score_candidates(self._with_named_sources(hits, set(stems)), self.corpus.documents, weights, cues)
+        required = topic_words(key_words(question), weights, cues)
+        ranked = score_candidates(self._with_named_sources(hits, set(stems)), self.corpus.documents, weights, cues,
+                                  required)
         chosen: list[_Candidate] = []
         for cand in ranked:
             if cand.coverage < MIN_COVERAGE:
                 continue
             if chosen and cand.score < MIN_RELATIVE_SCORE * chosen[0].score:
                 break
-            first, last = _extent(self.corpus.documents[cand.doc], cand.sentence)
+            doc = self.corpus.documents[cand.doc]
+            first, last = _extent(doc, cand.sentence)
+            if not chosen and cand.missing and not _holds(doc, first, cand):
+                continue  # the first quote must name the question's topic: see rank.topic_words
             if any(c.doc == cand.doc and c.first <= last and first <= c.last for c in chosen):
                 continue
             chosen.append(_Candidate(cand.doc, first, last, cand.score, cand.coverage))
@@ -291,6 +298,15 @@ def _asks_nothing(word: str) -> str | None:
         return None
     found = process.extractOne(word, _FUNCTION_WORDS, scorer=OSA.distance, score_cutoff=1)
     return found[0] if found and found[0][0] == word[0] else None
+
+
+def _holds(doc: Document, first: int, cand: Candidate) -> bool:
+    """Whether the sentence a candidate leads on from (quoted with it, from `first`) holds the
+    question's topic words that the candidate itself lacks."""
+    if first == cand.sentence:
+        return False
+    start, end, _ = doc.span(first)
+    return cand.missing <= set(terms(doc.text[start:end]))
 
 
 def _extent(doc: Document, index: int) -> tuple[int, int]:

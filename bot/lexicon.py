@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import importlib.util
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 DICTIONARY = "frequency_dictionary_en_82_765.txt"
 
 
-@lru_cache(maxsize=1)
-def _words_by_frequency() -> tuple[str, ...]:
+@lru_cache(maxsize=3)
+def _words_by_frequency(limit: int | None = None) -> tuple[str, ...]:
+    """The dictionary's words, most frequent first; only the first `limit` lines are read if given."""
     spec = importlib.util.find_spec("symspellpy")  # found, not imported
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("symspellpy, whose English word list citebot reads, is not installed")
     package = Path(spec.origin).parent
-    text = (package / DICTIONARY).read_text(encoding="utf-8")
-    return tuple(text.split()[::2])  # "word count" lines, most frequent first: every other token is a word
+    with (package / DICTIONARY).open(encoding="utf-8") as lines:  # "word count" lines
+        return tuple(line.split(" ", 1)[0] for line in islice(lines, limit))
 
 
 @lru_cache(maxsize=1)
@@ -48,9 +50,10 @@ COMMON = 30000  # the most frequent words of the dictionary, which a glued word 
 _SHORT = frozenset("a i an as at be by do go he if in is it me my no of on or so to up us we am".split())
 
 
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    return frozenset(w for w in _words_by_frequency()[:COMMON] if len(w) >= 3 or w in _SHORT)
+@lru_cache(maxsize=2)
+def common_words(limit: int = COMMON) -> frozenset[str]:
+    """The `limit` most frequent words of the dictionary (of two letters or less, only real ones)."""
+    return frozenset(w for w in _words_by_frequency(limit) if len(w) >= 3 or w in _SHORT)
 
 
 def split_glued(word: str) -> tuple[str, str] | None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from . import lexicon
 from .corpus import Document
 from .text import GENERIC, key_words, stem, terms
 
@@ -38,6 +39,7 @@ NAMED_SOURCE_SENTENCES: int = RANKING["retrieval"]["named_source_sentences"]
 FIELD_BOOSTS: dict[str, float] = RANKING["retrieval"]["field_boosts"]
 MIN_COVERAGE: float = RANKING["abstain"]["min_coverage"]
 MIN_RELATIVE_SCORE: float = RANKING["abstain"]["min_relative_score"]
+COMMON_ENGLISH: int = RANKING["abstain"]["common_english"]
 
 
 @dataclass(frozen=True)
@@ -104,12 +106,26 @@ class Candidate:
     sentence: int
     score: float
     coverage: float
+    missing: frozenset[str] = frozenset()  # the question's topic words it does not hold (`topic_words`)
 
 
 def weigh(stems: list[str], idf, cues: Cues = Cues()) -> dict[str, float]:
     """Each key term's weight: its rarity, less for the verbs and frame words around a question."""
     light = RELATION_WORDS | GENERIC_STEMS | cues.frame
     return {s: idf(s) * (RELATION_WEIGHT if s in light else 1.0) for s in stems}
+
+
+def topic_words(words: Iterable[str], weights: dict[str, float], cues: Cues) -> frozenset[str]:
+    """The stems of the question's key `words` that the first quote must hold (in its sentence,
+    heading or source title) for the sources to answer the question at all: its specific words,
+    none of the COMMON_ENGLISH most frequent English words ("Robinow", "subaortic", "Levin", not
+    "adult" or "mood"), that are not framing verbs, generic words, nor words of the kind of
+    question asked (which an answer may put otherwise: "outlook" is answered by "prognosis").
+    "What are the symptoms of Osteogenesis imperfecta Levin type?" is not answered by a sentence
+    on another type of it."""
+    light = RELATION_WORDS | GENERIC_STEMS | cues.frame | cues.stems
+    common = lexicon.common_words(COMMON_ENGLISH)
+    return frozenset(s for w in words if (s := stem(w)) in weights and s not in light and w not in common)
 
 
 def title_named(doc: Document, asked: set[str]) -> bool:
@@ -125,8 +141,10 @@ def title_stems(title: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(stem(w) for w in key_words(title)), frozenset(terms(title))
 
 
-def score_candidates(hits, documents: Sequence[Document], weights: dict[str, float], cues: Cues) -> list[Candidate]:
-    """Every hit scored; the best first."""
+def score_candidates(hits, documents: Sequence[Document], weights: dict[str, float], cues: Cues,
+                     required: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Every hit scored; the best first, each with the stems of `required` (`topic_words`) that
+    neither it nor its heading or title holds."""
     if not hits:
         return []
     total = sum(weights.values()) or 1.0
@@ -175,7 +193,7 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
             bonus += TITLE_BONUS
         if cues.defines and _defines(text, own_terms, subject):
             bonus += DEFINITION_BONUS
-        out.append(Candidate(hit.doc, hit.sentence, score * bonus, coverage))
+        out.append(Candidate(hit.doc, hit.sentence, score * bonus, coverage, required - full - context))
     per_doc: dict[int, int] = {}
     for cand in out:
         if cand.coverage >= 0.3:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,54 @@ def test_ascii_text_is_cut_into_the_same_words_as_any_other_text():
     samples = [every_pair, "Don't take 2.5mg_of Ketamine-HCl (IV) at 10:30!", "ÉTÉ naïve Café 3µg", "", "___"]
     for text in samples:
         assert words(text) == WORD.findall(text.lower()), text
+
+
+def _zorvalin_corpus(folder: Path) -> Bot:
+    """Two types of a made-up condition; the second type's name also in an unrelated sentence, so
+    the sources know the word (no veto) without saying anything about that type."""
+    (folder / "zorvalin.txt").write_text(
+        "Zorvalin syndrome type Brennick\n\n"
+        "The symptoms of Zorvalin syndrome type Brennick are stiff joints, a rash on the palms and tiredness.\n\n"
+        "Zorvalin syndrome type Brennick is passed down in an autosomal recessive pattern.\n",
+        encoding="utf-8",
+    )
+    (folder / "town.txt").write_text(
+        "Travel notes\n\nThe old mill at Quastorf is open to visitors on Sundays in summer.\n", encoding="utf-8")
+    return Bot.open(folder)
+
+
+@pytest.mark.parametrize("question", [
+    "What are the symptoms of Zorvalin syndrome type Quastorf?",
+    "How is Zorvalin syndrome type Quastorf passed down?",
+])
+def test_a_question_on_a_kind_the_sources_do_not_describe_gets_no_answer(tmp_path, question):
+    """The sources know every word of the question but describe another type: quoting that type
+    would answer a question nobody asked (rank.topic_words)."""
+    bot = _zorvalin_corpus(tmp_path)
+    assert bot.ask(question).outcome == "no_answer", [q.text for q in bot.ask(question).quotes]
+
+
+@pytest.mark.parametrize("question", [
+    "What are the symptoms of Zorvalin syndrome type Brennick?",
+    "What are the symptoms of Zorvalin syndrome?",  # the type not named: the sources' type answers
+])
+def test_a_question_on_the_kind_the_sources_describe_is_answered(tmp_path, question):
+    reply = _zorvalin_corpus(tmp_path).ask(question)
+    assert reply.outcome == "answer"
+    assert "Brennick" in reply.quotes[0].text
+    assert_verbatim(reply)
+
+
+def test_a_quote_names_the_topic_through_the_sentence_it_leads_on_from(tmp_path):
+    """"These receptors ..." names its topic in the sentence before, which is quoted with it."""
+    (tmp_path / "notes.txt").write_text(
+        "Receptors\n\n"
+        "Drugs of this class act on the Velmorin receptors of the gut. "
+        "These receptors take part in slow waves of muscle movement.\n\n"
+        "Slow waves of muscle movement also come from nerves in the gut wall.\n",
+        encoding="utf-8",
+    )
+    reply = Bot.open(tmp_path).ask("Are Velmorin receptors part of slow waves of muscle movement?")
+    assert reply.outcome == "answer"
+    assert reply.quotes[0].text.startswith("Drugs of this class act on the Velmorin receptors"), reply.quotes
+    assert_verbatim(reply)
