@@ -249,6 +249,8 @@ class Bot:
             first, last = _extent(doc, cand.sentence)
             if not chosen and cand.missing and not _holds(doc, first, cand):
                 continue  # the first quote must name the question's topic: see rank.topic_words
+            if not chosen and not cand.answers:
+                continue  # and say what is asked: qtypes.toml's needs_answer
             if any(c.doc == cand.doc and c.first <= last and first <= c.last for c in chosen):
                 continue
             chosen.append(_Candidate(cand.doc, first, last, cand.score, cand.coverage))

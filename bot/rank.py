@@ -50,6 +50,7 @@ class Cues:
     patterns: tuple[re.Pattern[str], ...] = ()
     frame: frozenset[str] = frozenset()
     defines: bool = False  # "What is X?": a sentence that says what X is comes first
+    needed: bool = False  # only a sentence holding an answer word or pattern answers (qtypes.toml's needs_answer)
 
     def hits(self, own: set[str], text: str, asked: set[str]) -> float:
         """How strongly a sentence answers this kind of question: its answer words (not those the
@@ -83,7 +84,8 @@ class QuestionTypes:
             asks = [next(compiled) for _ in t["question"]]
             answers = tuple(next(compiled) for _ in t.get("answer_patterns", ()))
             cues = Cues(frozenset(stem(w) for w in t.get("answer", ())), answers,
-                        frozenset(stem(w) for w in t.get("frame", ())), bool(t.get("defines")))
+                        frozenset(stem(w) for w in t.get("frame", ())), bool(t.get("defines")),
+                        bool(t.get("needs_answer")))
             types.append((asks, cues, bool(t.get("fallback"))))
         return types
 
@@ -97,6 +99,7 @@ class QuestionTypes:
             tuple(p for c in chosen for p in c.patterns),
             frozenset().union(*(c.frame for c in chosen)),
             any(c.defines for c in chosen),
+            any(c.needed for c in chosen),
         )
 
 
@@ -107,6 +110,9 @@ class Candidate:
     score: float
     coverage: float
     missing: frozenset[str] = frozenset()  # the question's topic words it does not hold (`topic_words`)
+    # Holds an answer word or pattern of the kind of question asked, if it `needed` one (a word the
+    # question uses counts here, unless it only frames the question: "how common").
+    answers: bool = True
 
 
 def weigh(stems: list[str], idf, cues: Cues = Cues()) -> dict[str, float]:
@@ -186,6 +192,7 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
         bonus = 1.0
         if rarest in own_terms[:6]:
             bonus += TOPIC_FIRST_BONUS
+        found = 0.0
         if cued:
             found = cues.hits(own, text, asked) + 0.5 * heading_hits
             bonus += CUE_BONUS * min(found, CUE_SATURATION) / CUE_SATURATION
@@ -193,7 +200,8 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
             bonus += TITLE_BONUS
         if cues.defines and _defines(text, own_terms, subject):
             bonus += DEFINITION_BONUS
-        out.append(Candidate(hit.doc, hit.sentence, score * bonus, coverage, required - full - context))
+        out.append(Candidate(hit.doc, hit.sentence, score * bonus, coverage, required - full - context,
+                             not cues.needed or found > 0 or bool(own & (cues.stems - cues.frame))))
     per_doc: dict[int, int] = {}
     for cand in out:
         if cand.coverage >= 0.3:

@@ -232,3 +232,39 @@ def test_a_quote_names_the_topic_through_the_sentence_it_leads_on_from(tmp_path)
     assert reply.outcome == "answer"
     assert reply.quotes[0].text.startswith("Drugs of this class act on the Velmorin receptors"), reply.quotes
     assert_verbatim(reply)
+
+
+def _velmorin_corpus(folder: Path) -> Bot:
+    """A made-up condition described by its signs and its care only, beside another condition's
+    inheritance and frequency."""
+    (folder / "velmorin.txt").write_text(
+        "Velmorin disease\n\n"
+        "Symptoms of Velmorin disease include dry eyes, swollen knuckles and a hoarse voice.\n\n"
+        "Velmorin disease is usually looked after by a team of eye and joint doctors.\n",
+        encoding="utf-8",
+    )
+    (folder / "other.txt").write_text(
+        "Tarrow disease\n\n"
+        "Tarrow disease is inherited in an autosomal dominant pattern.\n\n"
+        "Hollis disease is inherited from a parent in most families.\n\n"
+        "Pember disease is inherited in an X-linked pattern.\n\n"
+        "Many eye diseases are inherited, and some joint diseases are inherited too.\n\n"
+        "Tarrow disease affects about 1 in 50,000 people.\n",
+        encoding="utf-8",
+    )
+    return Bot.open(folder)
+
+
+@pytest.mark.parametrize("question", ["Is Velmorin disease inherited?", "How common is Velmorin disease?"])
+def test_a_sentence_naming_the_topic_but_not_saying_what_is_asked_is_no_answer(tmp_path, question):
+    """Inheritance and frequency questions (qtypes.toml's needs_answer): a sentence on the
+    condition's care does not say whether it is inherited or how common it is."""
+    reply = _velmorin_corpus(tmp_path).ask(question)
+    assert reply.outcome == "no_answer", [q.text for q in reply.quotes]
+
+
+def test_a_sentence_saying_what_is_asked_answers(tmp_path):
+    reply = _velmorin_corpus(tmp_path).ask("What are the symptoms of Velmorin disease?")
+    assert reply.outcome == "answer"
+    assert reply.quotes[0].text.startswith("Symptoms of Velmorin disease include"), reply.quotes
+    assert_verbatim(reply)
