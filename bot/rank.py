@@ -124,11 +124,11 @@ def weigh(stems: list[str], idf, cues: Cues = Cues()) -> dict[str, float]:
 def topic_words(words: Iterable[str], weights: dict[str, float], cues: Cues) -> frozenset[str]:
     """The stems of the question's key `words` that the first quote must hold (in its sentence,
     heading or source title) for the sources to answer the question at all: its specific words,
-    none of the COMMON_ENGLISH most frequent English words ("Robinow", "subaortic", "Levin", not
+    none of the COMMON_ENGLISH most frequent English words ("ketamine", "glutamate", "Hashimoto", not
     "adult" or "mood"), that are not framing verbs, generic words, nor words of the kind of
     question asked (which an answer may put otherwise: "outlook" is answered by "prognosis").
-    "What are the symptoms of Osteogenesis imperfecta Levin type?" is not answered by a sentence
-    on another type of it."""
+    "What are the symptoms of Zorvalin syndrome type Quastorf?" is not answered by a sentence on
+    another type of it."""
     light = RELATION_WORDS | GENERIC_STEMS | cues.frame | cues.stems
     common = lexicon.common_words(COMMON_ENGLISH)
     return frozenset(s for w in words if (s := stem(w)) in weights and s not in light and w not in common)
