@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 from collections import defaultdict
@@ -155,14 +156,19 @@ def held_out_figures(jobs: int, show_misses: bool, only: list[str], approach: st
     print(f"\n{time.perf_counter() - started:.0f} s")
 
 
-def shipped_figures() -> None:
-    policy = Policy()
+def shipped_figures(gated: bool = True) -> None:
+    policy = Policy() if gated else Policy(gates={})
     feats_rows = T.load_rows()
     tallies: dict[str, Tally] = {}
     rows = [r for r in feats_rows if not r.duplicate]
-    routed = [route(policy, r.text) for r in rows]
+    routed, times = [], []
+    for r in rows:
+        started = time.perf_counter()
+        routed.append(route(policy, r.text))
+        times.append(1000 * (time.perf_counter() - started))
     tally(rows, routed, tallies)
     print_table(tallies, "IN-SAMPLE: the shipped model on the data it was trained on")
+    print_times(rows, times)
     own = [json.loads(line) for line in OWN_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
     ok = defaultdict(lambda: [0, 0])
     started = time.perf_counter()
@@ -177,9 +183,26 @@ def shipped_figures() -> None:
           + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(ok.items())) + f"; {per:.2f} ms a message")
 
 
+def print_times(rows: list[T.Row], times: list[float]) -> None:
+    """Milliseconds to triage each message (rules and model, as the product does), overall and by length."""
+    def line(label: str, ms: list[float]) -> str:
+        ms = sorted(ms)
+        at = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))]  # noqa: E731
+        return (f"  {label:<28} {len(ms):>6}  mean {statistics.mean(ms):6.2f}  p50 {at(0.5):6.2f}  "
+                f"p95 {at(0.95):6.2f}  p99 {at(0.99):6.2f}  max {ms[-1]:6.2f}")
+    print("\ntriage time, ms a message (every message above, cut at MAX_CHARS):")
+    print(line("all", times))
+    for low, high in ((0, 200), (200, 1000), (1000, MAX_CHARS + 1)):
+        band = [t for r, t in zip(rows, times) if low <= len(r.text[:MAX_CHARS]) < high]
+        if band:
+            print(line(f"{low}-{high - 1} characters", band))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shipped", action="store_true", help="the shipped model, in-sample, and the project's own set")
+    parser.add_argument("--no-gates", action="store_true",
+                        help="with --shipped: search every rule pattern, ungated (to time the gates' gain)")
     parser.add_argument("--misses", action="store_true", help="list misrouted held-out messages (shown, not stored)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--approach", choices=("words+chars", "words"), default="words+chars",
@@ -190,7 +213,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", default=[], metavar="SOURCE", help="hold out only these sources")
     args = parser.parse_args()
     if args.shipped:
-        shipped_figures()
+        shipped_figures(not args.no_gates)
     else:
         held_out_figures(args.jobs, args.misses, args.only, args.approach, args.folds)
     return 0

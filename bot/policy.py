@@ -7,6 +7,7 @@ never a list of drugs, so a medicine the corpus has never seen is triaged like a
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -43,6 +44,15 @@ class Reading:
     plain: str
     marked: str
 
+    @cached_property
+    def plain_words(self) -> frozenset[str]:
+        """Its words (runs of word characters), which a pattern's gate is tested against."""
+        return frozenset(_WORD.findall(self.plain))
+
+    @cached_property
+    def marked_words(self) -> frozenset[str]:
+        return frozenset(_WORD.findall(self.marked))
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -59,32 +69,73 @@ MODEL_TOPIC = "dosing or treatment"
 
 class Matcher:
     """Whether any of some patterns matches a reading: the patterns written with macros are read
-    against Reading.marked, the others against Reading.plain. The patterns of each kind that start
-    at a word boundary are searched as one alternation, a search that tries every position anyway;
-    a pattern that starts with its own letters is searched alone, where the engine skips straight to
-    those letters (in an alternation it could not: crisis.zh's patterns took three times as long on
-    English posts), and so is one anchored at the start, which alone is tried there only (in the
-    alternation, at every position: 0.3 against 60 µs on a long post). A pattern that refers back
-    to a group of its own is searched alone too: in an alternation its group numbers would shift."""
+    against Reading.marked, the others against Reading.plain.
 
-    __slots__ = ("plain", "marked", "expanded")
+    A pattern with a gate in bot/rule_gates.tsv (words one of which any match holds: built by
+    bench/build_rule_gates.py) is searched alone, and only when the reading holds one of them: most
+    patterns are ruled out for most messages by a set test. The others that start at a word
+    boundary are searched as one alternation, a search that tries every position anyway; a pattern
+    that starts with its own letters is searched alone, where the engine skips straight to those
+    letters (in an alternation it could not: crisis.zh's patterns took three times as long on
+    English posts), and so is one anchored at the start, which alone is tried there only. A pattern
+    that refers back to a group of its own is searched alone too: in an alternation its group
+    numbers would shift."""
 
-    def __init__(self, sources: list[str], treatment: str) -> None:
+    __slots__ = ("plain", "marked", "plain_gated", "marked_gated", "expanded")
+
+    def __init__(self, sources: list[str], treatment: str, gates: dict[str, frozenset[str]] | None = None) -> None:
         plain: list[str] = []
         marked: list[str] = []
         alone: list[tuple[re.Pattern[str], bool]] = []
+        gated: list[tuple[re.Pattern[str], frozenset[str], bool]] = []
         self.expanded = tuple(_expand(raw, treatment) for raw in sources)  # as written, macros filled in
         for raw, expanded in zip(sources, self.expanded):
             is_marked = _MACRO.search(raw) is not None
-            if _BACKREFERENCE.search(expanded) or not expanded.startswith("\\b"):
+            words = (gates or {}).get(gate_key(expanded))
+            if words:
+                gated.append((re.compile(expanded), words, is_marked))
+            elif _BACKREFERENCE.search(expanded) or not expanded.startswith("\\b"):
                 alone.append((re.compile(expanded), is_marked))
             else:
                 (marked if is_marked else plain).append(expanded)
         self.plain = tuple(p for p, m in alone if not m) + _alternation(plain)
         self.marked = tuple(p for p, m in alone if m) + _alternation(marked)
+        self.plain_gated = tuple((p, w) for p, w, m in gated if not m)
+        self.marked_gated = tuple((p, w) for p, w, m in gated if m)
 
     def any(self, reading: Reading) -> bool:
+        if self.plain_gated:
+            words = reading.plain_words
+            if any(not needs.isdisjoint(words) and p.search(reading.plain) for p, needs in self.plain_gated):
+                return True
+        if self.marked_gated:
+            words = reading.marked_words
+            if any(not needs.isdisjoint(words) and p.search(reading.marked) for p, needs in self.marked_gated):
+                return True
         return any(p.search(reading.plain) for p in self.plain) or any(p.search(reading.marked) for p in self.marked)
+
+
+GATES = Path(__file__).with_name("rule_gates.tsv")
+_WORD = re.compile(r"\w+")
+
+
+def gate_key(pattern: str) -> str:
+    """A pattern's key in rule_gates.tsv: a changed pattern has another, and so no gate."""
+    return hashlib.sha1(pattern.encode("utf-8")).hexdigest()[:16]
+
+
+def read_gates(path: Path = GATES) -> dict[str, frozenset[str]]:
+    """The gates of rule_gates.tsv (none if it is missing: every pattern is then searched)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    gates = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, _, words = line.partition("\t")
+            gates[key] = frozenset(words.split())
+    return gates
 
 
 def _alternation(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -150,7 +201,9 @@ def normalise(question: str) -> str:
 
 
 class Policy:
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, gates: dict[str, frozenset[str]] | None = None) -> None:
+        """The rules of `path` (default: the bundled rules.toml); `gates`, each pattern's gate
+        words by `gate_key` (default: bot/rule_gates.tsv's; {} searches every pattern)."""
         if path:
             raw = Path(path).read_text(encoding="utf-8")
         else:
@@ -166,9 +219,10 @@ class Policy:
         self.locale_aliases: dict[str, str] = data.get("locale_aliases", {})
         self.words: dict[str, list[str]] = data.get("words", {})
         treatment = _treatment(self.words.get("treatments", []))
+        gates = read_gates() if gates is None else gates
         self._kinds: dict[str, list[str]] = data.get("unless_kinds", {})
-        self.rules = tuple(Rule(r["id"], r["outcome"], r["topic"], Matcher(r["patterns"], treatment),
-                                Matcher(self._unless(r), treatment)) for r in data["rule"])
+        self.rules = tuple(Rule(r["id"], r["outcome"], r["topic"], Matcher(r["patterns"], treatment, gates),
+                                Matcher(self._unless(r), treatment, gates)) for r in data["rule"])
         vetoes = data.get("model", {})
         self.crisis_model_unless = tuple(re.compile(p) for p in vetoes.get("crisis_unless", ()))
         self.refer_model_unless = tuple(re.compile(p) for p in vetoes.get("refer_unless", ()))

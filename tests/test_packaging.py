@@ -30,7 +30,8 @@ def test_wheel_holds_package_rules_and_corpus(wheel):
     # every data file the package reads (the triage's rules and term table, the question types,
     # the ranking weights, the boilerplate patterns) ships with it
     shipped = {p.name for p in (ROOT / "bot").iterdir() if p.suffix in (".toml", ".tsv")}
-    assert shipped >= {"rules.toml", "qtypes.toml", "ranking.toml", "boilerplate.toml", "triage_weights.tsv"}
+    assert shipped >= {"rules.toml", "qtypes.toml", "ranking.toml", "boilerplate.toml", "triage_weights.tsv",
+                       "rule_gates.tsv"}
     assert {f"bot/{name}" for name in shipped} <= names
     assert "bot/corpus/sources.toml" in names
     assert sum(n.startswith("bot/corpus/") and n.endswith(".txt") for n in names) == 5

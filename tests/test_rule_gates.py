@@ -1,0 +1,85 @@
+"""Gates in front of the triage rules' patterns (bot/rule_gates.tsv, built by
+bench/build_rule_gates.py): a pattern is searched only when the message holds one of its gate
+words. A gate must never hide a match: gated and ungated triage must route every message alike."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.policy import Matcher, Policy, Reading, _windows, gate_key
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from build_rule_gates import gate  # noqa: E402
+
+LABELED = Path(__file__).parent / "data" / "triage_labeled.jsonl"
+
+
+def test_the_gate_file_is_what_the_rules_give():
+    """Edit rules.toml without rebuilding the gates and this fails (the edited patterns would only
+    be searched ungated: slower, never wrong)."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "build_rule_gates.py"), "--check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def _messages() -> list[str]:
+    own = [json.loads(line)["question"] for line in LABELED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # long messages too, read in overlapping windows: each sign of danger or question at another place
+    filler = "I went to the shops and then walked home along the river with my sister. "
+    long = [filler * k + message + " " + filler * (12 - k) for k, message in zip(range(0, 13, 3), own[::60])]
+    return own + long
+
+
+def test_gated_and_ungated_triage_route_every_message_alike():
+    gated, plain = Policy(), Policy(gates={})
+    assert any(m.plain_gated or m.marked_gated for r in gated.rules for m in (r.matches, r.excepted))
+    for message in _messages():
+        a, b = gated.read(message), plain.read(message)
+        for wa, wb in zip(_windows(a), _windows(b)):
+            for ra, rb in zip(gated.rules, plain.rules):
+                assert ra.matches.any(wa) == rb.matches.any(wb), (ra.id, message)
+                assert ra.excepted.any(wa) == rb.excepted.any(wb), (ra.id, "unless", message)
+        assert gated.decide(message) == plain.decide(message), message
+
+
+def test_a_gated_pattern_is_searched_only_when_the_message_holds_a_gate_word():
+    pattern = r"\bkill\b"
+    reading = Reading("i could kill for a coffee", "i could kill for a coffee")
+    assert Matcher([pattern], "", {}).any(reading)
+    assert not Matcher([pattern], "", {gate_key(pattern): frozenset({"zebra"})}).any(reading)
+    assert Matcher([pattern], "", {gate_key(pattern): frozenset({"zebra", "coffee"})}).any(reading)
+
+
+@pytest.mark.parametrize(("pattern", "matches"), [
+    (r"\b(kill|end) (my ?self|me)\b", ["kill myself", "end my self", "kill me"]),
+    (r"\b(i|im) (finally )?(set|picked) (a|the) date\b", ["im finally set a date", "i picked the date"]),
+    (r"\bhow (much|many)\b.*\b(take|use)\b", ["how much should i take", "how many can i use"]),
+    (r"\bsafe\b(?!ty)", ["is it safe", "safe now"]),
+    (r"\b(stop|quit)(ping|ting)?\b", ["stopping", "quit"]),
+    (r"\bdos(e|es|ing)?\b", ["dos", "the dosing", "two doses"]),
+])
+def test_every_match_holds_a_gate_word(pattern, matches):
+    words = gate(pattern)
+    assert words
+    for text in matches:
+        reading = Reading(text, text)
+        assert Matcher([pattern], "", {}).any(reading), text
+        assert not words.isdisjoint(reading.plain_words), (pattern, text, words)
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(very )?bad\b",  # "bad" may end a longer word ("notbad"): no whole word is sure
+    r"\b[a-z]+cide\b",  # no exact text
+    r"\b(\w+)\1\b",  # a back-reference, and nothing exact
+    r"\bod(ed|ing)?\b",  # words too short to gate by ("od")
+    r"(?i)\bkill\b",  # case-insensitive: not read
+    r"\b(kill|\w+) me\b",  # one alternative needs no word
+])
+def test_a_pattern_no_word_is_sure_of_gets_no_gate(pattern):
+    assert gate(pattern) is None
