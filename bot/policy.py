@@ -190,7 +190,8 @@ def _deleet(token: str) -> str:
 
 def normalise(question: str) -> str:
     """The question as rules read it: lower case, plain letters and digits without accents, single spaces."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", question).lower())
+    # "ß" as "ss" ("erschießen" is read as the rules spell it, "erschiessen"), as casefold would
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", question).lower().replace("ß", "ss"))
     text = unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
     text = text.replace("’", "'").replace("`", "'").replace("'", "")
     text = _MIXED.sub(lambda m: _deleet(m.group()), text)

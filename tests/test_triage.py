@@ -303,7 +303,38 @@ NEW_KINDS = {
 }
 
 
-@pytest.mark.parametrize("language, message", [(k, m) for k, ms in NEW_KINDS.items() for m in ms])
+# Every kind in every language (a matrix of kinds, then two more sets of my own): not waking; nobody
+# would notice; veins or wrists cut; hanging; all the pills at once tonight; collapsed and not
+# responding, or lying on the floor not moving; a farewell letter; burning or cutting oneself; a
+# count of pills in words; someone else about to jump; no strength left to live; slang; spoken
+# French without "ne".
+MORE_KINDS = {
+    "es": ["ojalá no volver a despertar", "si me mato nadie se daría cuenta", "me quiero cortar las venas",
+           "me voy a ahorcar en el garaje", "mi padre se desmayó y no reacciona", "dejé una nota suicida",
+           "me tomé quince pastillas de golpe", "mi hermano se va a tirar del balcón", "me voy a pegar un tiro",
+           "ya no tengo fuerzas para seguir viviendo"],
+    "fr": ["je ne veux plus jamais me réveiller", "je me suis ouvert les veines", "j'ai laissé un mot d'adieu",
+           "je me suis encore scarifié les cuisses", "ma mère est par terre et ne bouge plus",
+           "j'ai avalé une trentaine de cachets", "ma copine menace de se jeter du pont", "je vais me flinguer",
+           "je veux plus vivre", "j'ai plus la force de vivre"],
+    "de": ["ich möchte einfach nur sterben", "wenn ich tot bin, vermisst mich niemand",
+           "ich mache Schluss mit meinem Leben", "er hat sich die Pulsadern aufgeschnitten",
+           "mein Opa ist zusammengebrochen und atmet kaum", "ich habe meinen Abschiedsbrief geschrieben",
+           "ich habe zwanzig Schlaftabletten geschluckt", "ich werfe mich vor den Zug", "ich will mich erschießen"],
+    "pt": ["se eu me matar ninguém vai notar", "queria não acordar nunca mais", "cortei os pulsos ontem à noite",
+           "deixei uma carta de despedida", "meu pai está caído no chão e não responde",
+           "ela ameaça se jogar da janela", "tomei vinte comprimidos", "quero dar um fim na minha vida"],
+    "it": ["spero di non svegliarmi più", "stanotte la faccio finita", "mi sono tagliato i polsi",
+           "ho lasciato una lettera d'addio", "mio padre è a terra e non risponde",
+           "mi voglio ammazzare stanotte", "ho preso venti pastiglie", "voglio spararmi"],
+    "zh": ["我死了也没人在乎", "我要卧轨自杀", "我把安眠药全吃了", "他昏过去了", "孩子误食了纽扣电池",
+           "我又划伤了自己的手腕", "我吃了三十片药"],
+    "ar": ["لم اعد اطيق حياتي", "اتمنى الا استيقظ", "سانهي حياتي", "ساقطع عروقي", "كتبت رسالة انتحار"],
+}
+
+
+@pytest.mark.parametrize("language, message",
+                         [(k, m) for kinds in (NEW_KINDS, MORE_KINDS) for k, ms in kinds.items() for m in ms])
 def test_kinds_found_missing_in_other_languages_are_a_crisis(policy, language, message):
     reply = screen(policy, message)
     assert reply is not None and reply.outcome == "crisis", message
@@ -316,6 +347,11 @@ def test_kinds_found_missing_in_other_languages_are_a_crisis(policy, language, m
     "j'ai pris 2 comprimés de doliprane", "o melhor é sumir um pouco das redes",
     "ho preso 2 pastiglie per il mal di testa", "la cosa migliore è sparire per un po'",
     "er bringt sich selbst das Schwimmen bei",
+    "quero sumir das redes sociais por um tempo", "氯胺酮会让人失去意识吗", "病人可能会失去意识吗",
+    "la faccio finita con questa storia del fumo", "no quiero despertarme temprano mañana",
+    "je veux plus de sucre dans mon café", "mi hijo se tragó una moneda, ¿es grave?",
+    "il a pris dix minutes pour répondre", "ich nehme morgens alle meine Tabletten",
+    "la mia famiglia sta meglio al mare",
 ])
 def test_the_same_words_about_something_else_are_no_crisis_in_other_languages(policy, message):
     assert outcome(policy, message) != "crisis", message
