@@ -183,18 +183,22 @@ def test_ascii_text_is_cut_into_the_same_words_as_any_other_text():
         assert words(text) == WORD.findall(text.lower()), text
 
 
+def _open(folder: Path, files: dict[str, str]) -> Bot:
+    """The bot over a corpus of these files, written to `folder`."""
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return Bot.open(folder)
+
+
 def _zorvalin_corpus(folder: Path) -> Bot:
     """Two types of a made-up condition; the second type's name also in an unrelated sentence, so
     the sources know the word (no veto) without saying anything about that type."""
-    (folder / "zorvalin.txt").write_text(
-        "Zorvalin syndrome type Brennick\n\n"
+    return _open(folder, {
+        "zorvalin.txt": "Zorvalin syndrome type Brennick\n\n"
         "The symptoms of Zorvalin syndrome type Brennick are stiff joints, a rash on the palms and tiredness.\n\n"
         "Zorvalin syndrome type Brennick is passed down in an autosomal recessive pattern.\n",
-        encoding="utf-8",
-    )
-    (folder / "town.txt").write_text(
-        "Travel notes\n\nThe old mill at Quastorf is open to visitors on Sundays in summer.\n", encoding="utf-8")
-    return Bot.open(folder)
+        "town.txt": "Travel notes\n\nThe old mill at Quastorf is open to visitors on Sundays in summer.\n",
+    })
 
 
 @pytest.mark.parametrize("question", [
@@ -221,14 +225,11 @@ def test_a_question_on_the_kind_the_sources_describe_is_answered(tmp_path, quest
 
 def test_a_quote_names_the_topic_through_the_sentence_it_leads_on_from(tmp_path):
     """"These receptors ..." names its topic in the sentence before, which is quoted with it."""
-    (tmp_path / "notes.txt").write_text(
-        "Receptors\n\n"
-        "Drugs of this class act on the Velmorin receptors of the gut. "
-        "These receptors take part in slow waves of muscle movement.\n\n"
-        "Slow waves of muscle movement also come from nerves in the gut wall.\n",
-        encoding="utf-8",
-    )
-    reply = Bot.open(tmp_path).ask("Are Velmorin receptors part of slow waves of muscle movement?")
+    bot = _open(tmp_path, {"notes.txt": "Receptors\n\n"
+                           "Drugs of this class act on the Velmorin receptors of the gut. "
+                           "These receptors take part in slow waves of muscle movement.\n\n"
+                           "Slow waves of muscle movement also come from nerves in the gut wall.\n"})
+    reply = bot.ask("Are Velmorin receptors part of slow waves of muscle movement?")
     assert reply.outcome == "answer"
     assert reply.quotes[0].text.startswith("Drugs of this class act on the Velmorin receptors"), reply.quotes
     assert_verbatim(reply)
@@ -237,22 +238,17 @@ def test_a_quote_names_the_topic_through_the_sentence_it_leads_on_from(tmp_path)
 def _velmorin_corpus(folder: Path) -> Bot:
     """A made-up condition described by its signs and its care only, beside another condition's
     inheritance and frequency."""
-    (folder / "velmorin.txt").write_text(
-        "Velmorin disease\n\n"
+    return _open(folder, {
+        "velmorin.txt": "Velmorin disease\n\n"
         "Symptoms of Velmorin disease include dry eyes, swollen knuckles and a hoarse voice.\n\n"
         "Velmorin disease is usually looked after by a team of eye and joint doctors.\n",
-        encoding="utf-8",
-    )
-    (folder / "other.txt").write_text(
-        "Tarrow disease\n\n"
+        "other.txt": "Tarrow disease\n\n"
         "Tarrow disease is inherited in an autosomal dominant pattern.\n\n"
         "Hollis disease is inherited from a parent in most families.\n\n"
         "Pember disease is inherited in an X-linked pattern.\n\n"
         "Many eye diseases are inherited, and some joint diseases are inherited too.\n\n"
         "Tarrow disease affects about 1 in 50,000 people.\n",
-        encoding="utf-8",
-    )
-    return Bot.open(folder)
+    })
 
 
 @pytest.mark.parametrize("question", ["Is Velmorin disease inherited?", "How common is Velmorin disease?"])
