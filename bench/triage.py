@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 import time
@@ -42,14 +43,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 import train_triage as T  # noqa: E402
 
 from bot.policy import Policy  # noqa: E402
-from bot.triage_model import MAX_CHARS, Scores, TriageModel  # noqa: E402
+from bot.triage_model import MAX_CHARS, Scores, TriageModel, features  # noqa: E402
 
 OWN_SET = ROOT / "tests" / "data" / "triage_labeled.jsonl"
 _FEATS: T.Featurised | None = None  # shared with forked workers
 
 
 def _held_out(job: tuple[str, int, int]) -> tuple[str, list[int], list[float], list[float], float, float,
-                                                  dict[str, float]]:
+                                                  dict[str, float], T.Model]:
     """Scores of one held-out part: a whole source (folds 0), or fold `fold` of `folds` of a source."""
     source, fold, folds = job
     feats = _FEATS
@@ -59,7 +60,7 @@ def _held_out(job: tuple[str, int, int]) -> tuple[str, list[int], list[float], l
     train_on = [i for i in range(len(feats.rows)) if i not in held]
     model = T.train(feats, train_on)
     crisis, refer = model.score(feats, scored)
-    return source, scored, crisis, refer, model.crisis_threshold, model.refer_threshold, model.refer_thresholds
+    return source, scored, crisis, refer, model.crisis_threshold, model.refer_threshold, model.refer_thresholds, model
 
 
 class Tally:
@@ -76,10 +77,14 @@ class Tally:
 
 
 class HeldOutScores:
-    """Stands in for the shipped model inside a Policy: the held-out model's scores and thresholds."""
+    """Stands in for the shipped model inside a Policy: the held-out model's scores and thresholds
+    (scored once for the held-out rows; any other reading, such as a message's English gloss, is
+    scored by the held-out model when asked)."""
 
     def __init__(self, policy: Policy, texts: list[str], crisis: list[float], refer: list[float],
-                 crisis_threshold: float, refer_threshold: float, refer_thresholds: dict[str, float]) -> None:
+                 crisis_threshold: float, refer_threshold: float, refer_thresholds: dict[str, float],
+                 model: T.Model) -> None:
+        self.model = model
         self.by_reading = {policy.read(t[:MAX_CHARS]).plain: (c, r) for t, c, r in zip(texts, crisis, refer)}
         self.crisis_threshold = crisis_threshold
         self.refer_threshold = refer_threshold
@@ -88,6 +93,13 @@ class HeldOutScores:
     refer_threshold_for = TriageModel.refer_threshold_for  # the product's choice of bar, not a copy of it
 
     def scores(self, plain: str) -> Scores:
+        if plain not in self.by_reading:
+            found = sorted(features(plain))
+            norm = math.sqrt(len(found)) if found else 1.0
+            known = [self.model.vocabulary[f] for f in found if f in self.model.vocabulary]
+            crisis = round(self.model.crisis_bias, T.DECIMALS) + sum(T._kept(self.model.crisis_weights[k]) for k in known) / norm
+            refer = round(self.model.refer_bias, T.DECIMALS) + sum(T._kept(self.model.refer_weights[k]) for k in known) / norm
+            self.by_reading[plain] = (crisis, refer)
         return Scores(*self.by_reading[plain])
 
 
@@ -133,9 +145,10 @@ def held_out_figures(jobs: int, show_misses: bool, only: list[str], approach: st
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         jobs_ = [(s, f, folds) for s in sources for f in range(max(folds, 1))]
         results = list(pool.map(_held_out, jobs_))
-    for source, scored, crisis, refer, crisis_t, refer_t, refer_by_language in results:
+    for source, scored, crisis, refer, crisis_t, refer_t, refer_by_language, model in results:
         rows = [_FEATS.rows[i] for i in scored]
-        held = HeldOutScores(policy, [r.text for r in rows], crisis, refer, crisis_t, refer_t, refer_by_language)
+        held = HeldOutScores(policy, [r.text for r in rows], crisis, refer, crisis_t, refer_t, refer_by_language,
+                             model)
         policy.__dict__["model"] = held
         bars = [held.refer_threshold_for(_FEATS.languages[i]) for i in scored]
         routed = [route(policy, r.text) for r in rows]

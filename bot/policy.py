@@ -201,6 +201,39 @@ def normalise(question: str) -> str:
     return " ".join(text.split())
 
 
+class Glosses:
+    """Word-for-word English glosses by language (gloss.toml): idioms dropped first, then phrases of
+    several words, then single words; a word not listed stays as it is."""
+
+    def __init__(self, data: dict) -> None:
+        data = dict(data)
+        idioms = data.pop("idioms", {})
+        self.danger = frozenset(data.pop("danger", ()))
+        self.tables: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str]]] = {}
+        for language, table in data.items():
+            phrases = sorted((k for k in table if " " in k), key=len, reverse=True)
+            idiom = "|".join(f"(?:{p})" for p in idioms.get(language, ()))
+            self.tables[language] = (
+                re.compile(idiom) if idiom else None,
+                re.compile(r"\b(" + "|".join(map(re.escape, phrases)) + r")\b") if phrases else None,
+                table,
+            )
+
+    def read(self, plain: str, language: str) -> str | None:
+        """A reading (Policy.read's plain text) in English word for word; None for a language with
+        no glosses, or when the English holds no word of danger (gloss.toml's `danger`)."""
+        if language not in self.tables:
+            return None
+        idioms, phrases, table = self.tables[language]
+        if idioms is not None:
+            plain = idioms.sub(" ", plain)
+        if phrases is not None:  # a phrase's gloss is kept whole, joined by NULs, until the words are read
+            plain = phrases.sub(lambda m: table[m.group()].replace(" ", "\x00"), plain)
+        words = " ".join(w.replace("\x00", " ") if "\x00" in w else table.get(w, w) for w in plain.split())
+        english = " ".join(words.split())
+        return english if english and not self.danger.isdisjoint(english.split()) else None
+
+
 class Policy:
     def __init__(self, path: str | Path | None = None, gates: dict[str, frozenset[str]] | None = None) -> None:
         """The rules of `path` (default: the bundled rules.toml); `gates`, each pattern's gate
@@ -264,10 +297,11 @@ class Policy:
         names = sorted((s for s in self.words.get("substances", ()) if " " in s), key=len, reverse=True)
         return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else re.compile(r"(?!)")
 
-    def read(self, question: str) -> Reading:
+    def read(self, question: str, glossed: bool = False) -> Reading:
         """The question as rules read it. A misspelt word is read as the rule word it is closest
         to; a listed substance, or a word no English dictionary knows (most often a medicine's
-        name), is a substance."""
+        name), is a substance. A `glossed` question (English glosses among words of another
+        language) has no word read as another: "normandie" stays itself, never "norman die"."""
         substances = set(self.words.get("substances", ()))
         plain: list[str] = []
         marked: list[str] = []
@@ -279,7 +313,7 @@ class Policy:
         folded = normalise(question)
         # Two English words typed without the space between them are read apart ("takea" -> "take
         # a"); a word of another language is not ("ferme" is no "fer me", "Normandie" no "Norman die").
-        english = detect(question, folded) is None
+        english = not glossed and detect(question, folded) is None
         text = self._multiword_substances.sub(lambda m: m.group().replace(" ", "_"), folded)
         for token in self._retyped(text.split()):
             if "_" in token:
@@ -336,12 +370,39 @@ class Policy:
         if scores.crisis >= self.model.crisis_threshold and \
                 not any(p.search(reading.plain) for p in self.crisis_model_unless):
             return Decision("crisis", "model.crisis", "danger to life", round(scores.crisis, 2))
+        glossed = self._crisis_in_gloss(reading)
+        if glossed is not None:
+            return glossed
         if rule is not None:
             return Decision(rule.outcome, rule.id, rule.topic)
         if scores.refer >= self.model.refer_threshold_for(detect(reading.plain)) and \
                 self._model_may_refer(reading.plain):
             return Decision("refer", "model.refer", MODEL_TOPIC, round(scores.refer, 2))
         return Decision("answer")
+
+    @cached_property
+    def glosses(self) -> Glosses:
+        """The English glosses of other languages' words (gloss.toml)."""
+        return Glosses(tomllib.loads(Path(__file__).with_name("gloss.toml").read_text(encoding="utf-8")))
+
+    def _crisis_in_gloss(self, reading: Reading) -> Decision | None:
+        """A crisis that a message in Spanish, French, German, Portuguese or Italian shows when read
+        word for word in English (gloss.toml) by the English crisis rules and the crisis model, with
+        their vetoes; the rule id, or model.crisis, says so: "crisis.suicide@gloss.es". None else,
+        and for a gloss that holds no word of danger."""
+        language = detect(reading.plain, reading.plain)
+        glossed = self.glosses.read(reading.plain, language) if language else None
+        if glossed is None:
+            return None
+        english = self.read(glossed, glossed=True)
+        windows = _windows(english)
+        for rule in self.rules:
+            if rule.outcome == "crisis" and not _in_other_language(rule.id) and any(rule.fires(w) for w in windows):
+                return Decision("crisis", f"{rule.id}@gloss.{language}", rule.topic)
+        score = self.model.scores(english.plain).crisis
+        if score >= self.model.crisis_threshold and not any(p.search(english.plain) for p in self.crisis_model_unless):
+            return Decision("crisis", f"model.crisis@gloss.{language}", "danger to life", round(score, 2))
+        return None
 
     def _model_may_refer(self, plain: str) -> bool:
         needs = self.refer_model_needs
