@@ -822,6 +822,10 @@ def test_the_bot_routes_a_crisis_before_touching_its_corpus():
     ("pt", "a minha tia tomou todos os comprimidos para dormir"),
     ("pt", "estou no telhado e quero pular"),
     ("it", "sono sul tetto e voglio saltare"),
+    # feeling a burden to one's family, in each language, through the words alone
+    ("es", "siento que soy una carga para mi familia"), ("fr", "je suis un fardeau pour ma famille"),
+    ("de", "ich bin eine Last für meine Familie"), ("pt", "sou um fardo para a minha família"),
+    ("it", "sono un peso per la mia famiglia"),
 ])
 def test_a_crisis_no_rule_of_its_language_knows_is_found_in_its_english_gloss(policy, language, message):
     """gloss.toml: the message read word for word in English, judged by the English crisis rules
@@ -842,6 +846,8 @@ def test_a_crisis_no_rule_of_its_language_knows_is_found_in_its_english_gloss(po
     # everyday words a gloss reads as danger
     "quiero terminar con mi novio, ¿cómo se lo digo?", "je voudrais dormir plus longtemps le week-end",
     "ich habe heute alle meine Hausaufgaben gemacht", "mia madre ha preso le medicine dopo cena",
+    # a weight class, a runner's colour, laughing fit to die
+    "je suis un poids lourd au judo", "mein Bruder ist blau vom Laufen", "stasera mi ammazzo di risate con gli amici",
 ])
 def test_a_gloss_finds_no_crisis_in_idioms_topics_or_everyday_words(policy, message):
     assert outcome(policy, message) != "crisis", message
