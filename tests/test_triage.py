@@ -826,6 +826,9 @@ def test_the_bot_routes_a_crisis_before_touching_its_corpus():
     ("es", "siento que soy una carga para mi familia"), ("fr", "je suis un fardeau pour ma famille"),
     ("de", "ich bin eine Last für meine Familie"), ("pt", "sou um fardo para a minha família"),
     ("it", "sono un peso per la mia famiglia"),
+    # nobody would miss me; fallen and not waking; passed out after pills (phrases glossed whole)
+    ("de", "keiner würde mich vermissen, wenn ich weg bin"), ("it", "mio nonno è caduto e non si sveglia"),
+    ("pt", "a minha tia perdeu a consciência depois dos comprimidos"),
 ])
 def test_a_crisis_no_rule_of_its_language_knows_is_found_in_its_english_gloss(policy, language, message):
     """gloss.toml: the message read word for word in English, judged by the English crisis rules
