@@ -351,13 +351,23 @@ class Policy:
         """The first reviewed rule that fires, if any."""
         return self._rule_for(self.read(question))
 
-    def _rule_for(self, reading: Reading) -> Rule | None:
-        """The first rule (in the file's order, so crisis first) that fires anywhere in the message.
+    def _rule_for(self, reading: Reading, rules: tuple[Rule, ...] | None = None) -> Rule | None:
+        """The first of `rules` (default: all, in the file's order, so crisis first) that fires
+        anywhere in the message.
 
         A long message is read in overlapping windows of WINDOW words: a sign of danger is a
         phrase, and patterns such as "i ... die" cost time in the square of what they scan."""
         windows = _windows(reading)
-        return next((rule for rule in self.rules if any(rule.fires(w) for w in windows)), None)
+        return next((rule for rule in (self.rules if rules is None else rules) if any(rule.fires(w) for w in windows)), None)
+
+    @cached_property
+    def _english_crisis_rules(self) -> tuple[Rule, ...]:
+        """The crisis rules written for English: those a message's English gloss is read by."""
+        return tuple(r for r in self.rules if r.outcome == "crisis" and not _in_other_language(r.id))
+
+    def _model_crisis(self, plain: str, score: float) -> bool:
+        """Whether the crisis model's score routes a reading to crisis, its reviewed vetoes heard."""
+        return score >= self.model.crisis_threshold and not any(p.search(plain) for p in self.crisis_model_unless)
 
     def decide(self, question: str) -> Decision:
         """Crisis rules, then the crisis model, then refer rules, then the refer model: crisis >
@@ -367,15 +377,15 @@ class Policy:
         if rule is not None and rule.outcome == "crisis":
             return Decision("crisis", rule.id, rule.topic)
         scores = self.model.scores(reading.plain)
-        if scores.crisis >= self.model.crisis_threshold and \
-                not any(p.search(reading.plain) for p in self.crisis_model_unless):
+        if self._model_crisis(reading.plain, scores.crisis):
             return Decision("crisis", "model.crisis", "danger to life", round(scores.crisis, 2))
-        glossed = self._crisis_in_gloss(reading)
+        language = detect(reading.plain)
+        glossed = self._crisis_in_gloss(reading, language)
         if glossed is not None:
             return glossed
         if rule is not None:
             return Decision(rule.outcome, rule.id, rule.topic)
-        if scores.refer >= self.model.refer_threshold_for(detect(reading.plain)) and \
+        if scores.refer >= self.model.refer_threshold_for(language) and \
                 self._model_may_refer(reading.plain):
             return Decision("refer", "model.refer", MODEL_TOPIC, round(scores.refer, 2))
         return Decision("answer")
@@ -385,22 +395,20 @@ class Policy:
         """The English glosses of other languages' words (gloss.toml)."""
         return Glosses(tomllib.loads(Path(__file__).with_name("gloss.toml").read_text(encoding="utf-8")))
 
-    def _crisis_in_gloss(self, reading: Reading) -> Decision | None:
+    def _crisis_in_gloss(self, reading: Reading, language: str | None) -> Decision | None:
         """A crisis that a message in Spanish, French, German, Portuguese or Italian shows when read
         word for word in English (gloss.toml) by the English crisis rules and the crisis model, with
         their vetoes; the rule id, or model.crisis, says so: "crisis.suicide@gloss.es". None else,
-        and for a gloss that holds no word of danger."""
-        language = detect(reading.plain, reading.plain)
+        and for a gloss that holds no word of danger. `language`: the message's (language.detect)."""
         glossed = self.glosses.read(reading.plain, language) if language else None
         if glossed is None:
             return None
         english = self.read(glossed, glossed=True)
-        windows = _windows(english)
-        for rule in self.rules:
-            if rule.outcome == "crisis" and not _in_other_language(rule.id) and any(rule.fires(w) for w in windows):
-                return Decision("crisis", f"{rule.id}@gloss.{language}", rule.topic)
+        rule = self._rule_for(english, self._english_crisis_rules)
+        if rule is not None:
+            return Decision("crisis", f"{rule.id}@gloss.{language}", rule.topic)
         score = self.model.scores(english.plain).crisis
-        if score >= self.model.crisis_threshold and not any(p.search(english.plain) for p in self.crisis_model_unless):
+        if self._model_crisis(english.plain, score):
             return Decision("crisis", f"model.crisis@gloss.{language}", "danger to life", round(score, 2))
         return None
 

@@ -158,6 +158,7 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
     rarest = max(weights, key=lambda term: weights[term])
     subject = tuple(weights)  # the question's own words, in order: what "What is X?" asks about
     asked = set(weights)
+    answer_words = cues.stems - cues.frame  # a word the question uses counts as an answer word too, unless it frames it
     top = max(h.score for h in hits) or 1.0
     floor = min((h.score for h in hits if h.score > 0), default=0.0)
     titles: dict[int, tuple[bool, frozenset[str]]] = {}  # per source: named by the question?, title terms
@@ -201,7 +202,7 @@ def score_candidates(hits, documents: Sequence[Document], weights: dict[str, flo
         if cues.defines and _defines(text, own_terms, subject):
             bonus += DEFINITION_BONUS
         out.append(Candidate(hit.doc, hit.sentence, score * bonus, coverage, required - full - context,
-                             not cues.needed or found > 0 or bool(own & (cues.stems - cues.frame))))
+                             not cues.needed or found > 0 or not own.isdisjoint(answer_words)))
     per_doc: dict[int, int] = {}
     for cand in out:
         if cand.coverage >= 0.3:
