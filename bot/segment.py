@@ -128,13 +128,15 @@ def _is_abbreviation(block: str, dot: int) -> bool:
         while begin > 0 and not block[begin - 1].isspace():
             begin -= 1
     word = block[begin:dot].lstrip("([\"'“‘")
-    if not word:
-        return False
-    if len(word) == 1 and word.isalpha():
-        return True  # an initial: "John H. Krystal", "U. S."
-    if word.lower() in ABBREVIATIONS or word.lower().rstrip(".") in ABBREVIATIONS:
+    if len(word) <= 1:
+        return word.isalpha()  # an initial: "John H. Krystal", "U. S."
+    low = word.lower()
+    if low in ABBREVIATIONS or low.rstrip(".") in ABBREVIATIONS:
         return True
-    return bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word))
+    return "." in word and _INITIALS.fullmatch(word) is not None  # "e.g", "U.S"
+
+
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
 
 def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
