@@ -8,8 +8,10 @@ metadata, a bad .jsonl line) is reported with its file and line, and the rest st
 
 from __future__ import annotations
 
+import collections
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -150,11 +152,11 @@ class Document:
                     yield i, s.start, s.end, s.heading
             return
         ints, names = self._table(), self._names or ()
-        for i in range(len(ints) // _FIELDS):
-            base = i * _FIELDS
-            if ints[base + 6] < 0:
-                heading = ints[base + 5]
-                yield i, ints[base], ints[base + 1], names[heading] if heading >= 0 else ""
+        starts, ends, headings = ints[0::_FIELDS], ints[1::_FIELDS], ints[5::_FIELDS]
+        for i, reason in enumerate(ints[6::_FIELDS]):
+            if reason < 0:
+                heading = headings[i]
+                yield i, starts[i], ends[i], names[heading] if heading >= 0 else ""
 
 
 _FIELDS = 7  # start, end, line_start, line_end, block, heading name (-1: none), reason (-1: quotable)
@@ -246,6 +248,7 @@ def display_path(path: Path) -> str:
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+HandOver = Callable[[int, list["Document"]], None]  # (place in the file of the first, documents)
 
 
 def load_corpus(root: str | os.PathLike[str] | None = None, progress: Progress | None = None,
@@ -287,11 +290,12 @@ def report_unused_metadata(corpus: Corpus, unused_metadata: dict) -> None:
 
 
 def load_file(path: Path, meta: dict[str, str], problems: list[Problem], progress: Progress | None = None,
-              vocabulary: set[str] | None = None) -> list[Document]:
+              vocabulary: set[str] | None = None, hand_over: HandOver | None = None) -> list[Document]:
     """The documents of one corpus file: a text file is one document, a .jsonl file one a line.
-    A large file's words are gathered into `vocabulary` (when given) while it is segmented."""
+    A large file's words are gathered into `vocabulary` (when given) while it is segmented, and
+    its documents handed to `hand_over` (when given) a part at a time, as they are made."""
     if path.name.lower().endswith(JSONL_SUFFIXES):
-        return _load_jsonl(path, problems, progress, vocabulary)
+        return _load_jsonl(path, problems, progress, vocabulary, hand_over)
     doc = _load_text_file(path, meta, problems)
     return [doc] if doc is not None else []
 
@@ -476,12 +480,29 @@ def _bounded_lines(stream, shown: str, problems: list[Problem], measure: bool = 
             return
 
 
+Record = tuple[str, str, dict[str, str], str, "Place | None"]  # (id, title, metadata, text, place)
+
+
 def _load_jsonl(path: Path, problems: list[Problem], progress: Progress | None = None,
-                vocabulary: set[str] | None = None) -> list[Document]:
+                vocabulary: set[str] | None = None, hand_over: HandOver | None = None) -> list[Document]:
     shown = display_path(path)
     compressed = path.name.lower().endswith(".gz")
+    try:
+        # What start method suits its workers (_start_method), known before the file is read.
+        size = path.stat().st_size * (4 if compressed else 1)
+    except OSError:
+        size = 0
+    docs = _segment_records(_records(path, shown, compressed, problems), shown, progress, vocabulary, hand_over,
+                            size)
+    if not docs and not any(p.path == shown for p in problems):
+        problems.append(Problem(shown, None, "no documents in it; skipped"))
+    return docs
+
+
+def _records(path: Path, shown: str, compressed: bool, problems: list[Problem]) -> Iterator[Record]:
+    """The records of a .jsonl file, one at a time as its lines are read; each line that cannot be
+    one is reported and skipped."""
     opener = gzip.open if compressed else open
-    records: list[tuple[str, str, dict[str, str], str, Place | None]] = []
     end = 0  # bytes of the file read so far (a plain file's lines are then places of their texts)
     try:
         with opener(path, "rt", encoding="utf-8", newline="") as stream:
@@ -501,29 +522,25 @@ def _load_jsonl(path: Path, problems: list[Problem], progress: Progress | None =
                                 shown, number, problems)
                 text = record["text"]
                 title = meta.get("title") or _first_line(text) or f"{path.name} line {number}"
-                records.append((meta.get("id") or f"{path.name}:{number}", title, meta, text,
-                                None if compressed else Place(start, end, True)))
+                yield (meta.get("id") or f"{path.name}:{number}", title, meta, text,
+                       None if compressed else Place(start, end, True))
     except (OSError, EOFError, UnicodeDecodeError, zlib.error, gzip.BadGzipFile) as exc:
         problems.append(Problem(shown, None, f"cannot be read to the end ({exc}); kept what was read"))
-    docs = _segment_records(records, shown, progress, vocabulary)
-    if not docs and not any(p.path == shown for p in problems):
-        problems.append(Problem(shown, None, "no documents in it; skipped"))
-    return docs
 
 
 PARALLEL_FROM = 4000  # documents in one file from which segmenting is spread over the machine's cores
-CHUNK_CHARS = 4_000_000  # characters of text a segmenting worker is handed at once, at most
+PART_CHARS = 1_000_000  # characters of text a segmenting worker is handed at once, about
 FORK_BELOW = 64_000_000  # characters: below, forked workers (quickest); above, fresh ones (leanest)
 FRESH_WORKERS = False  # set by the citebot program itself (bot/cli.py): see _start_method
 
 
 def _start_method(size: int) -> str | None:
-    """How segmenting workers start, for a file of `size` characters; None: no workers.
+    """How segmenting workers start, for a file of about `size` characters; None: no workers.
 
-    Forked workers start quickest, but copy this process, which by now holds the whole file: for a
-    big file, fresh workers (a fork server) cost only what they segment. Fresh workers import the
-    program's main module again, as Python's multiprocessing does; so only the citebot program,
-    whose main module is safe to import, starts them. A user's script that opens a corpus without an
+    Forked workers start quickest, but copy this process: for a big file, fresh workers (a fork
+    server) cost only what they segment. Fresh workers import the program's main module again, as
+    Python's multiprocessing does; so only the citebot program, whose main module is safe to
+    import, starts them. A user's script that opens a corpus without an
     `if __name__ == "__main__":` guard would run again in each of them and wait there, for ever, on
     the cache lock that this process holds: it gets forked workers, or none where fork is missing."""
     import multiprocessing
@@ -536,45 +553,60 @@ def _start_method(size: int) -> str | None:
     return "spawn" if FRESH_WORKERS else None
 
 
-def _segment_records(records: list[tuple[str, str, dict[str, str], str, Place | None]], shown: str,
-                     progress: Progress | None, vocabulary: set[str] | None = None) -> list[Document]:
-    """Documents for (id, title, metadata, text, place) records; a large file is segmented in parallel."""
+def _segment_records(records: Iterable[Record], shown: str, progress: Progress | None,
+                     vocabulary: set[str] | None = None, hand_over: HandOver | None = None,
+                     size: int = 0) -> list[Document]:
+    """Documents for records; a large file (of about `size` characters) is segmented in parallel,
+    its parts handed to the workers as they are read, so that reading, segmenting and what
+    `hand_over` does with the documents (indexing them) go on at once."""
     workers = min(os.cpu_count() or 1, 8)
-    size = sum(len(text) for _, _, _, text, _ in records)
-    method = _start_method(size) if len(records) >= PARALLEL_FROM else None
+    stream = iter(records)
+    first = list(itertools.islice(stream, PARALLEL_FROM))
+    method = _start_method(size) if len(first) >= PARALLEL_FROM else None
+    docs: list[Document] = []
     if method is None or workers < 2:
-        docs = []
-        for i, (source_id, title, meta, text, place) in enumerate(records):
+        everything = first + list(stream)
+        for i, (source_id, title, meta, text, place) in enumerate(everything):
             if progress and i % 500 == 0:
-                progress("reading", i, len(records))
+                progress("reading", i, len(everything))
             docs.append(_document(source_id, title, meta, shown, text, text, place))
         return docs
-    # Parts of about equal text (four a worker, at most CHUNK_CHARS): a worker holds one at a time.
-    target = max(1, min(size // (workers * 4), CHUNK_CHARS))
-    parts: list[list[tuple[str, str | None, str]]] = [[]]
-    held = 0
-    for _, title, meta, text, _ in records:
-        if held >= target:
-            parts.append([])
-            held = 0
-        parts[-1].append((title, meta.get("author"), text))
-        held += len(text)
     import multiprocessing  # only a large corpus pays for these
     from concurrent.futures import ProcessPoolExecutor
 
-    docs, done = [], 0
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=detach_worker,
-                             initargs=(os.getpid() if method == "fork" else None,)) as pool:
-        for part_rows, part_words in pool.map(_segment_rows, parts):
+    pending: collections.deque = collections.deque()  # (a part's records, its future), in the file's order
+    read = 0
+
+    def collect(wait: bool) -> None:
+        while pending and (wait or pending[0][1].done()):
+            part, future = pending.popleft()
+            part_rows, part_words = future.result()
             if vocabulary is not None:
-                vocabulary |= part_words
-            for (source_id, title, meta, text, place), (packed, names, heading_rows) in zip(
-                    records[done : done + len(part_rows)], part_rows):
+                vocabulary.update(part_words)
+            done = len(docs)
+            for (source_id, title, meta, text, place), (packed, names, heading_rows) in zip(part, part_rows):
                 docs.append(Document(_source(source_id, title, meta, shown), text, packed=packed, names=names,
                                      heading_rows=heading_rows, place=place))
-            done += len(part_rows)
+            if hand_over is not None:
+                hand_over(done, docs[done:])
             if progress:
-                progress("reading", done, len(records))
+                progress("reading", len(docs), read)
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=detach_worker,
+                             initargs=(os.getpid() if method == "fork" else None,)) as pool:
+        part: list[Record] = []
+        held = 0
+        for record in itertools.chain(first, stream):
+            part.append(record)
+            read += 1
+            held += len(record[3])
+            if held >= PART_CHARS:
+                pending.append((part, pool.submit(_segment_rows, [(r[1], r[2].get("author"), r[3]) for r in part])))
+                part, held = [], 0
+                collect(wait=False)
+        if part:
+            pending.append((part, pool.submit(_segment_rows, [(r[1], r[2].get("author"), r[3]) for r in part])))
+        collect(wait=True)
     return docs
 
 
@@ -583,14 +615,19 @@ def vocabulary_of(documents: Sequence[Document]) -> set[str]:
     a document at a time: a chunk of thousands of documents never becomes one list of every word."""
     vocabulary: set[str] = set()
     for doc in documents:
-        text = doc.text
-        parts, headings = [doc.source.title], set()
-        for _, start, end, heading in doc.quotable():
-            parts.append(text[start:end])
-            headings.add(heading)
-        parts.extend(headings)
-        vocabulary.update(words("\n".join(parts)))
+        vocabulary.update(_words_of(doc.source.title, doc.text, (q[1:] for q in doc.quotable())))
     return vocabulary
+
+
+def _words_of(title: str, text: str, quotable: Iterable[tuple[int, int, str]]) -> list[str]:
+    """The words of a document's title and of its quotable sentences ((start, end, heading) each)
+    and their headings."""
+    parts, headings = [title], set()
+    for start, end, heading in quotable:
+        parts.append(text[start:end])
+        headings.add(heading)
+    parts.extend(headings)
+    return words("\n".join(parts))
 
 
 def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[bytes, list[str], tuple[tuple, ...]]], set[str]]:
@@ -601,7 +638,8 @@ def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[b
         seg = segment(text, title, author)
         packed, names = pack(seg.sentences)
         out.append((packed, names, heading_rows_of(seg.headings)))
-        vocabulary |= vocabulary_of([Document(Source("", title, ""), text, packed=packed, names=names)])
+        vocabulary.update(_words_of(title, text, ((s.start, s.end, s.heading) for s in seg.sentences
+                                                   if s.boilerplate is None)))
     return out, vocabulary
 
 

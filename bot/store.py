@@ -43,6 +43,7 @@ from .corpus import (
     Corpus,
     CorpusError,
     Document,
+    HandOver,
     Problem,
     Progress,
     bundled_corpus_path,
@@ -326,6 +327,9 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
     shelves: list[Shelf] = []
     stats = {"files": len(files), "read": 0, "indexed": 0, "removed": 0}
     prefix = cited_prefix(root)
+    # A large file's documents are indexed as its segmenting workers hand them back, while they
+    # segment the rest: the build takes about the longer of the two, not their sum.
+    writing = _IndexWriting(store, set(manifest.get("indexed", [])) if manifest else set(), stats)
     for n, path in enumerate(files):
         if progress:
             progress("checking", n, len(files))
@@ -348,7 +352,7 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
         if shelf is None:
             file_problems: list[Problem] = []
             words: set[str] = set()
-            documents = load_file(path, meta, file_problems, progress, words)
+            documents = load_file(path, meta, file_problems, progress, words, writing.adder(key))
             store.write_shelf(key, documents, file_problems, words or None)
             fresh[key] = documents
             stats["read"] += 1
@@ -374,10 +378,9 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
     if not shelved:
         raise CorpusError(no_usable_document(root, problems))
 
-    indexed = set(manifest.get("indexed", [])) if manifest else set()
     wanted = {g.key for g in groups}
-    if indexed != wanted or not (store.index_dir / "meta.json").is_file():
-        _update_index(store, shelved, groups, fresh, indexed, wanted, progress, stats)
+    if writing.opened or writing.indexed != wanted or not (store.index_dir / "meta.json").is_file():
+        writing.finish(shelved, groups, fresh, wanted, progress)
     new_manifest = {"build": build_id(), "root": str(store.root),
                     "files": entries, "indexed": sorted(wanted)}
     if new_manifest != manifest:
@@ -390,7 +393,7 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
     except (ValueError, OSError, IndexDamaged) as exc:
         store.notices.append(f"the search index could not be opened ({exc}); rebuilding it")
         shutil.rmtree(store.index_dir, ignore_errors=True)
-        _update_index(store, shelved, groups, fresh, set(), wanted, progress, stats)
+        _IndexWriting(store, set(), stats).finish(shelved, groups, fresh, wanted, progress)
         index = Index(corpus, path=store.index_dir, groups=spans, vocabulary=vocabulary)
     problems.extend(Problem(str(store.dir), None, notice) for notice in store.notices)
     return corpus, index, stats
@@ -407,38 +410,72 @@ def rebuild_index(root: str | os.PathLike[str] | None, settings: Settings, progr
     return open_corpus(root, settings, progress, waiting, follow_links, verify=True)
 
 
-def _update_index(store: Store, documents: ShelvedDocuments, groups: list[Group], fresh: dict[str, list[Document]],
-                  indexed: set[str], wanted: set[str], progress: Progress | None, stats: dict) -> None:
-    """Delete the entries of files gone or changed, add those of files new or changed (the
-    documents just read, or those on their shelves)."""
-    if not indexed:  # no manifest says what the index holds: start it afresh
-        shutil.rmtree(store.index_dir, ignore_errors=True)
-    try:
-        index = tantivy.Index(schema(), path=str(_ensure_dir(store.index_dir)), reuse=True)
-        index.reload()
-        if indexed and index.searcher().num_docs == 0:
-            raise ValueError("the index is empty")
-    except (ValueError, OSError) as exc:
-        store.notices.append(f"the search index could not be opened ({exc}); rebuilding it")
-        shutil.rmtree(store.index_dir, ignore_errors=True)
-        index = tantivy.Index(schema(), path=str(_ensure_dir(store.index_dir)), reuse=False)
-        indexed = set()
-    stale, missing = indexed - wanted, wanted - indexed
-    if not stale and not missing:
-        return
-    writer = index.writer(heap_size=128_000_000, num_threads=min(os.cpu_count() or 1, 4))
-    for key in stale:
-        writer.delete_documents_by_term("file", key)
-        stats["removed"] += 1
-    for n, group in enumerate(groups):
-        if group.key in missing:
-            if progress:
-                progress("indexing", n, len(groups))
-            writer.delete_documents_by_term("file", group.key)  # entries a crash left behind: never twice
-            add_documents(writer, group.key, fresh.get(group.key) or documents[group.first : group.first + group.count])
-            stats["indexed"] += 1
-    writer.commit()
-    writer.wait_merging_threads()
+class _IndexWriting:
+    """The changes one opening makes to the search index, committed at once by `finish`: the
+    entries of files gone or changed deleted, those of files new or changed added (the documents
+    just read, some while their file was still being read, or those on their shelves). `indexed`
+    is what the manifest says the index holds. The index is opened at the first change."""
+
+    def __init__(self, store: Store, indexed: set[str], stats: dict) -> None:
+        self.store, self.indexed, self.stats = store, indexed, stats
+        self._writer: tantivy.IndexWriter | None = None
+        self.added: dict[str, int] = {}  # documents of a file added so far, by its key
+
+    def writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            store = self.store
+            if not self.indexed:  # no manifest says what the index holds: start it afresh
+                shutil.rmtree(store.index_dir, ignore_errors=True)
+            try:
+                index = tantivy.Index(schema(), path=str(_ensure_dir(store.index_dir)), reuse=True)
+                index.reload()
+                if self.indexed and index.searcher().num_docs == 0:
+                    raise ValueError("the index is empty")
+            except (ValueError, OSError) as exc:
+                store.notices.append(f"the search index could not be opened ({exc}); rebuilding it")
+                shutil.rmtree(store.index_dir, ignore_errors=True)
+                index = tantivy.Index(schema(), path=str(_ensure_dir(store.index_dir)), reuse=False)
+                self.indexed = set()
+            self._writer = index.writer(heap_size=128_000_000, num_threads=min(os.cpu_count() or 1, 4))
+        return self._writer
+
+    def adder(self, key: str) -> HandOver:
+        """What adds a file's documents from the `first` on, as its reader hands them over."""
+        def add(first: int, documents: list[Document]) -> None:
+            writer = self.writer()
+            if first == 0:
+                writer.delete_documents_by_term("file", key)  # entries a crash left behind: never twice
+            add_documents(writer, key, documents, first)
+            self.added[key] = first + len(documents)
+        return add
+
+    @property
+    def opened(self) -> bool:
+        return self._writer is not None
+
+    def finish(self, documents: ShelvedDocuments, groups: list[Group], fresh: dict[str, list[Document]],
+               wanted: set[str], progress: Progress | None) -> None:
+        """Commit what the index lacks, and let go of the writer (and of its lock on the index)."""
+        writer = self.writer()
+        try:
+            stale, missing = self.indexed - wanted, wanted - self.indexed
+            if not stale and not missing:
+                return  # the index holds these very files (what was added again is dropped)
+            for key in stale:
+                writer.delete_documents_by_term("file", key)
+                self.stats["removed"] += 1
+            for n, group in enumerate(groups):
+                if group.key not in missing:
+                    continue
+                if self.added.get(group.key) != group.count:
+                    if progress:
+                        progress("indexing", n, len(groups))
+                    self.adder(group.key)(0, fresh.get(group.key) or documents[group.first : group.first + group.count])
+                self.stats["indexed"] += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        finally:
+            self._writer = None
 
 
 def _ensure_dir(path: Path) -> Path:

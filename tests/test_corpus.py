@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -213,12 +214,30 @@ def test_a_large_jsonl_file_is_segmented_in_parallel_exactly_as_one_process_woul
             super().__init__(*args, **kwargs)
 
     monkeypatch.setattr(futures, "ProcessPoolExecutor", Counting)
+    monkeypatch.setattr(corpus_module, "PART_CHARS", 20_000)  # the file goes to the workers in many parts
     parallel = read(True)
     assert spawned == [method]  # the parallel path ran, with the workers asked for
     assert parallel == read(False)
     assert len(parallel[0]) == PARALLEL_FROM + 50 and not parallel[2]
 
+    # Each part's documents are handed over as it comes back, in the file's order, each once: the
+    # cache indexes them while the workers segment the rest.
+    handed: list[tuple[int, list]] = []
+    docs = load_file(path, {}, [], None, set(), lambda first, part: handed.append((first, part)))
+    assert len(handed) > 10 and [first for first, _ in handed] == list(
+        itertools.accumulate((len(part) for _, part in handed[:-1]), initial=0))
+    assert [doc for _, part in handed for doc in part] == docs
+
+    from bot import store
+
+    indexed = []  # how many documents each call to the index writer was given
+    real_add = store.add_documents
+    monkeypatch.setattr(store, "add_documents", lambda writer, key, part, first=0: (
+        indexed.append(len(part)), real_add(writer, key, part, first))[1])
     bot = Bot.open(path.parent)
+    quotable = sum(1 for doc in bot.corpus.documents for _ in doc.quotable())
+    assert bot.index.size == quotable  # every sentence indexed once, none twice
+    assert len(indexed) > 10 and sum(indexed) == PARALLEL_FROM + 50  # in parts, and never again at the end
     reply = bot.ask("Which receptor does compound 4020 bind?")
     assert reply.outcome == "answer" and reply.quotes[0].source.id == "c4020"
     quote = reply.quotes[0]
