@@ -65,6 +65,13 @@ CRISIS_KINDS = {
         "i just swallowed like 40 tylenol",
         "took about 30 of my sertraline",
     ],
+    "a child who took or got into something to swallow": [
+        "my 2 year old took some of my sleeping pills",
+        "my toddler got into the medicine cabinet",
+        "my little boy got into the cleaning products under the sink",
+        "my son took his grandfather's oxycodone",
+        "my baby has gotten into the dishwasher pods",
+    ],
     "medical emergency now": [
         "my dad is having a heart attack",
         "i think my wife is having a stroke",
@@ -200,6 +207,9 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "Je pense à la mort de mon grand-père.", "Das ergibt keinen Sinn mehr.",
     "Vou matar a saudade da minha mãe.", "Voglio ammazzare il tempo.", "Mi madre se tomó sus pastillas de la tensión.",
     "Il a pris ses médicaments ce matin.", "Mon fils a bu du lait.", "Er hat seine Tabletten genommen.",
+    # a child who took or got into something that is not swallowed
+    "my son took the bus to school today", "my daughter got into college and now she can't sleep",
+    "our baby took her first steps", "my toddler got into a fight at daycare", "my kid took my phone again",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
