@@ -147,9 +147,7 @@ class Document:
     def quotable(self):
         """(index, start, end, heading) of each sentence that may be quoted."""
         if self._packed is None:
-            for i, s in enumerate(self.sentences):
-                if s.boilerplate is None:
-                    yield i, s.start, s.end, s.heading
+            yield from quotable_of(self.sentences)
             return
         ints, names = self._table(), self._names or ()
         starts, ends, headings = ints[0::_FIELDS], ints[1::_FIELDS], ints[5::_FIELDS]
@@ -160,6 +158,13 @@ class Document:
 
 
 _FIELDS = 7  # start, end, line_start, line_end, block, heading name (-1: none), reason (-1: quotable)
+
+
+def quotable_of(sentences: Sequence[Sentence]) -> Iterator[tuple[int, int, int, str]]:
+    """(index, start, end, heading) of each of some sentences that may be quoted."""
+    for i, s in enumerate(sentences):
+        if s.boilerplate is None:
+            yield i, s.start, s.end, s.heading
 
 
 def pack(sentences: Sequence[Sentence]) -> tuple[bytes, list[str]]:
@@ -594,6 +599,10 @@ def _segment_records(records: Iterable[Record], shown: str, progress: Progress |
 
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method), initializer=detach_worker,
                              initargs=(os.getpid() if method == "fork" else None,)) as pool:
+
+        def submit(part: list[Record]) -> None:  # a worker is handed each record's title, author and text
+            pending.append((part, pool.submit(_segment_rows, [(r[1], r[2].get("author"), r[3]) for r in part])))
+
         part: list[Record] = []
         held = 0
         for record in itertools.chain(first, stream):
@@ -601,11 +610,11 @@ def _segment_records(records: Iterable[Record], shown: str, progress: Progress |
             read += 1
             held += len(record[3])
             if held >= PART_CHARS:
-                pending.append((part, pool.submit(_segment_rows, [(r[1], r[2].get("author"), r[3]) for r in part])))
+                submit(part)
                 part, held = [], 0
                 collect(wait=False)
         if part:
-            pending.append((part, pool.submit(_segment_rows, [(r[1], r[2].get("author"), r[3]) for r in part])))
+            submit(part)
         collect(wait=True)
     return docs
 
@@ -615,15 +624,15 @@ def vocabulary_of(documents: Sequence[Document]) -> set[str]:
     a document at a time: a chunk of thousands of documents never becomes one list of every word."""
     vocabulary: set[str] = set()
     for doc in documents:
-        vocabulary.update(_words_of(doc.source.title, doc.text, (q[1:] for q in doc.quotable())))
+        vocabulary.update(_words_of(doc.source.title, doc.text, doc.quotable()))
     return vocabulary
 
 
-def _words_of(title: str, text: str, quotable: Iterable[tuple[int, int, str]]) -> list[str]:
-    """The words of a document's title and of its quotable sentences ((start, end, heading) each)
-    and their headings."""
+def _words_of(title: str, text: str, quotable: Iterable[tuple[int, int, int, str]]) -> list[str]:
+    """The words of a document's title, of its quotable sentences (Document.quotable's rows) and
+    of their headings."""
     parts, headings = [title], set()
-    for start, end, heading in quotable:
+    for _, start, end, heading in quotable:
         parts.append(text[start:end])
         headings.add(heading)
     parts.extend(headings)
@@ -638,8 +647,7 @@ def _segment_rows(part: list[tuple[str, str | None, str]]) -> tuple[list[tuple[b
         seg = segment(text, title, author)
         packed, names = pack(seg.sentences)
         out.append((packed, names, heading_rows_of(seg.headings)))
-        vocabulary.update(_words_of(title, text, ((s.start, s.end, s.heading) for s in seg.sentences
-                                                   if s.boilerplate is None)))
+        vocabulary.update(_words_of(title, text, quotable_of(seg.sentences)))
     return out, vocabulary
 
 
