@@ -25,11 +25,15 @@ from .index import Hit, Index, IndexDamaged
 from .model import Quote, Reply, valid_text
 from .policy import Policy
 from .rank import (
+    BRIDGE_SAME_START,
+    BRIDGE_SIMILARITY,
     CANDIDATES,
+    COMMON_ENGLISH,
     FIELD_BOOSTS,
     MIN_COVERAGE,
     MIN_RELATIVE_SCORE,
     NAMED_SOURCE_SENTENCES,
+    RELATION_WORDS,
     Candidate,
     Cues,
     QuestionTypes,
@@ -187,13 +191,15 @@ class Bot:
 
     # -- retrieval -----------------------------------------------------------------------------
 
-    def read(self, question: str) -> tuple[list[str] | None, Cues]:
+    def read(self, question: str) -> tuple[list[str] | None, Cues, frozenset[str]]:
         """The stems of the question's key words, typos corrected (None if a key word is unknown
-        to the sources), and what the question asks for, read from it with its typos corrected."""
+        to the sources), what the question asks for, read from it with its typos corrected, and the
+        stems of its everyday words that the sources never use (see `_unused`)."""
         question = _MARKUP_TAG.sub(" ", question)
         cues = self.question_types.cues(question)
         frame = cues.frame  # "how common", "how many people affected": never a veto
         stems = []
+        unused: set[str] = set()
         corrected_any = False
         for word in key_words(question):
             if self.index.knows(word):
@@ -204,16 +210,41 @@ class Bot:
                 stems.extend(stem(p) for p in parts if p not in STOPWORDS)  # "sideeffects" is "side effects"
                 continue
             if corrected is None:
-                if word in GENERIC or stem(word) in frame:
+                if word in GENERIC or stem(word) in frame or stem(word) in RELATION_WORDS:
                     continue
-                return None, cues
+                corrected = self._bridged(word)
+            if corrected is None:
+                if word not in lexicon.everyday_words():
+                    return None, cues, frozenset()
+                stems.append(stem(word))
+                unused.add(stem(word))
+                continue
             question = re.sub(rf"\b{re.escape(word)}\b", corrected, question, flags=re.IGNORECASE)
             corrected_any = True
             if corrected not in STOPWORDS:  # "waht" is "what": a typo of a word that asks nothing
                 stems.append(stem(corrected))
         if corrected_any:  # "what is the mechanizm" asks for a mechanism
             cues = self.question_types.cues(question)
-        return list(dict.fromkeys(stems)), cues
+        return list(dict.fromkeys(stems)), cues, frozenset(unused)
+
+    def _bridged(self, word: str) -> str | None:
+        """The word nearest in meaning to a common English word the sources never use, among those
+        they do use ("surgery" -> "surgical", "illnesses" -> "disorders"); None when none is near
+        enough (lexicon.neighbours, ranking.toml's [bridge]). A word that names the question's
+        topic (beyond the COMMON_ENGLISH most frequent) is never bridged: "schizophrenia" is not
+        "psychiatric". A common word of medicine (not an everyday word) is read only as a form of
+        itself ("trauma" as "traumatic"), never as another thing: "liver" is not "hepatitis"."""
+        if word not in lexicon.common_words(COMMON_ENGLISH):
+            return None
+        same_thing = word not in lexicon.everyday_words()
+        for near, cosine in lexicon.neighbours(word):
+            if cosine < BRIDGE_SIMILARITY:
+                return None
+            if same_thing and near[:BRIDGE_SAME_START] != word[:BRIDGE_SAME_START]:
+                continue
+            if self.index.knows(near):
+                return near
+        return None
 
     def _glued(self, word: str) -> tuple[str, str] | None:
         """Two words typed without the space between them, both known to the sources (or words
@@ -231,11 +262,11 @@ class Bot:
             about = self._about(asked, limit)
             if about or asked.kind != "person":  # a source named, its words on it quoted, or none
                 return about
-        stems, cues = self.read(question)
-        if not stems:
+        stems, cues, unused = self.read(question)
+        if not stems or unused.issuperset(stems):
             return []
-        weights = weigh(stems, self.index.idf, cues)
-        hits = self.index.search(stems, CANDIDATES, FIELD_BOOSTS)
+        weights = weigh(stems, self.index.idf, cues, unused)
+        hits = self.index.search([s for s in stems if s not in unused], CANDIDATES, FIELD_BOOSTS)
         required = topic_words(key_words(question), weights, cues)
         ranked = score_candidates(self._with_named_sources(hits, set(stems)), self.corpus.documents, weights, cues,
                                   required)

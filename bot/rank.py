@@ -40,6 +40,9 @@ FIELD_BOOSTS: dict[str, float] = RANKING["retrieval"]["field_boosts"]
 MIN_COVERAGE: float = RANKING["abstain"]["min_coverage"]
 MIN_RELATIVE_SCORE: float = RANKING["abstain"]["min_relative_score"]
 COMMON_ENGLISH: int = RANKING["abstain"]["common_english"]
+BRIDGE_SIMILARITY: float = RANKING["bridge"]["min_similarity"]
+BRIDGE_SAME_START: int = RANKING["bridge"]["same_start"]
+UNUSED_WEIGHT: float = RANKING["bridge"]["unused_weight"]
 
 
 @dataclass(frozen=True)
@@ -115,10 +118,12 @@ class Candidate:
     answers: bool = True
 
 
-def weigh(stems: list[str], idf, cues: Cues = Cues()) -> dict[str, float]:
-    """Each key term's weight: its rarity, less for the verbs and frame words around a question."""
+def weigh(stems: list[str], idf, cues: Cues = Cues(), unused: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Each key term's weight: its rarity, less for the verbs and frame words around a question,
+    and for its everyday words that the sources never use (`unused`): no sentence covers those,
+    so a question that says little else ("How does ketamine affect sleep?") is not answered."""
     light = RELATION_WORDS | GENERIC_STEMS | cues.frame
-    return {s: idf(s) * (RELATION_WEIGHT if s in light else 1.0) for s in stems}
+    return {s: idf(s) * (UNUSED_WEIGHT if s in unused else RELATION_WEIGHT if s in light else 1.0) for s in stems}
 
 
 def topic_words(words: Iterable[str], weights: dict[str, float], cues: Cues) -> frozenset[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import lexicon
 from bot.answer import Bot
 from bot.model import OUTCOMES
 
@@ -264,3 +265,58 @@ def test_a_sentence_saying_what_is_asked_answers(tmp_path):
     assert reply.outcome == "answer"
     assert reply.quotes[0].text.startswith("Symptoms of Velmorin disease include"), reply.quotes
     assert_verbatim(reply)
+
+
+def _marrow_corpus(folder: Path) -> Bot:
+    """A made-up condition, in words of its own: "traumatic" but never "trauma", "children" but
+    never "kids", "hepatitis" but never "liver", and no everyday word such as "good"."""
+    return _open(folder, {
+        "marrow.txt": "Quellan marrow fever\n\n"
+        "Warm compresses ease the swollen knuckles of Quellan marrow fever.\n\n"
+        "A traumatic blow to a knuckle can set off Quellan marrow fever.\n\n"
+        "Children with Quellan marrow fever often walk with a limp.\n\n"
+        "Hepatitis is rare in people with Quellan marrow fever.\n",
+    })
+
+
+def test_an_everyday_word_the_sources_never_use_does_not_silence_them(tmp_path):
+    """"good" is no word of these sources, but says nothing of a medical topic
+    (bot/everyday_words.txt): the question is answered on its other words."""
+    reply = _marrow_corpus(tmp_path).ask("Are warm compresses any good for Quellan marrow fever?")
+    assert reply.outcome == "answer", reply.message
+    assert reply.quotes[0].text.startswith("Warm compresses ease"), reply.quotes
+    assert_verbatim(reply)
+
+
+@pytest.mark.parametrize("question, quote", [
+    ("Can trauma set off Quellan marrow fever?", "A traumatic blow"),  # a word of medicine: a form of itself
+    ("Do kids with Quellan marrow fever limp?", "Children with Quellan marrow fever"),  # an everyday word
+])
+def test_a_word_the_sources_never_use_is_read_as_the_nearest_they_do(tmp_path, question, quote):
+    """bot/word_neighbours.tsv: "trauma" is read as "traumatic", "kids" as "children"."""
+    reply = _marrow_corpus(tmp_path).ask(question)
+    assert reply.outcome == "answer", reply.message
+    assert reply.quotes[0].text.startswith(quote), reply.quotes
+    assert_verbatim(reply)
+
+
+def test_a_word_of_medicine_is_never_read_as_another_thing(tmp_path):
+    """"liver" lies near "hepatic" and "hepatitis" in meaning, and "hepatic" shares its stem with
+    "hepatitis"; but an organ is not a disease: the sources, which never name the liver, are
+    silent on it."""
+    reply = _marrow_corpus(tmp_path).ask("Does Quellan marrow fever affect the liver?")
+    assert reply.outcome == "no_answer", [q.text for q in reply.quotes]
+
+
+@pytest.mark.parametrize("word, opposite", [
+    ("safe", "unsafe"), ("legal", "illegal"), ("men", "women"), ("male", "female"), ("cheap", "expensive"),
+    ("high", "low"), ("easy", "difficult"), ("older", "younger"), ("april", "august"),
+])
+def test_a_word_is_never_read_as_its_opposite_or_a_sister_term(word, opposite):
+    """Word vectors put opposites side by side; the shipped table leaves them out (bench/opposites.py)."""
+    assert opposite not in [near for near, _ in lexicon.neighbours(word)]
+
+
+@pytest.mark.parametrize("word, alike", [("kids", "children"), ("surgery", "surgical"), ("cheap", "inexpensive")])
+def test_the_neighbour_table_holds_words_alike_in_meaning(word, alike):
+    assert alike in [near for near, _ in lexicon.neighbours(word)]
