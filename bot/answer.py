@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from . import lexicon
+from . import bridge, lexicon
 from .about import Asked, SourceNames, about_sources, sentences_for
 from .corpus import Corpus, Document, Progress
 from .display import ESCAPE_SEQUENCE
@@ -214,7 +214,7 @@ class Bot:
                     continue
                 corrected = self._bridged(word)
             if corrected is None:
-                if word not in lexicon.everyday_words():
+                if word not in bridge.everyday_words():
                     return None, cues, frozenset()
                 stems.append(stem(word))
                 unused.add(stem(word))
@@ -230,14 +230,14 @@ class Bot:
     def _bridged(self, word: str) -> str | None:
         """The word nearest in meaning to a common English word the sources never use, among those
         they do use ("surgery" -> "surgical", "illnesses" -> "disorders"); None when none is near
-        enough (lexicon.neighbours, ranking.toml's [bridge]). A word that names the question's
+        enough (bridge.neighbours, ranking.toml's [bridge]). A word that names the question's
         topic (beyond the COMMON_ENGLISH most frequent) is never bridged: "schizophrenia" is not
         "psychiatric". A common word of medicine (not an everyday word) is read only as a form of
         itself ("trauma" as "traumatic"), never as another thing: "liver" is not "hepatitis"."""
         if word not in lexicon.common_words(COMMON_ENGLISH):
             return None
-        same_thing = word not in lexicon.everyday_words()
-        for near, cosine in lexicon.neighbours(word):
+        same_thing = word not in bridge.everyday_words()
+        for near, cosine in bridge.neighbours(word):
             if cosine < BRIDGE_SIMILARITY:
                 return None
             if same_thing and near[:BRIDGE_SAME_START] != word[:BRIDGE_SAME_START]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import lexicon
+from bot import bridge
 from bot.answer import Bot
 from bot.model import OUTCOMES
 
@@ -314,9 +314,9 @@ def test_a_word_of_medicine_is_never_read_as_another_thing(tmp_path):
 ])
 def test_a_word_is_never_read_as_its_opposite_or_a_sister_term(word, opposite):
     """Word vectors put opposites side by side; the shipped table leaves them out (bench/opposites.py)."""
-    assert opposite not in [near for near, _ in lexicon.neighbours(word)]
+    assert opposite not in [near for near, _ in bridge.neighbours(word)]
 
 
 @pytest.mark.parametrize("word, alike", [("kids", "children"), ("surgery", "surgical"), ("cheap", "inexpensive")])
 def test_the_neighbour_table_holds_words_alike_in_meaning(word, alike):
-    assert alike in [near for near, _ in lexicon.neighbours(word)]
+    assert alike in [near for near, _ in bridge.neighbours(word)]
