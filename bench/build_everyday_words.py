@@ -8,10 +8,11 @@ everyday one ("how does ketamine kick in", "is it any good for anxiety", "what h
 gets out of balance"): those are left out of the question, not allowed to silence it.
 
 A word is everyday when it is among the RANK most frequent words of the English dictionary citebot
-ships (symspellpy's) and medical text does not use it more than general English does: its
-frequency in the MedQuAD corpus's documents (../shared/data/medquad), against its frequency in the
-dictionary's counts, is under e^MEDICAL times. "good", "gets", "instead" and "kick" are everyday;
-"brain", "normal", "testing" and "damage", far more frequent in medical text, are not.
+ships (symspellpy's; the same 10,000 beyond which a word names a question's topic) and medical text
+does not use it more than general English does: its frequency in the MedQuAD corpus's documents
+(../shared/data/medquad), against its frequency in the dictionary's counts, is under e^MEDICAL
+times. "good", "gets", "instead", "kick" and "calm" are everyday; "brain", "normal", "testing" and
+"damage", far more frequent in medical text, are not.
 One word a line, sorted, after a header line.
 """
 
@@ -30,10 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.lexicon import DICTIONARY, common_words  # noqa: E402
+from bot.rank import COMMON_ENGLISH  # noqa: E402
 
 MEDQUAD = ROOT.parent / "shared" / "data" / "medquad" / "corpus.jsonl.gz"
 OUT = ROOT / "bot" / "everyday_words.txt"
-RANK = 3000
+RANK = COMMON_ENGLISH  # ranking.toml's common_english: the words a question may use beyond its topic
 MEDICAL = 1.0  # natural log of the ratio of frequencies, medical text to general English
 
 

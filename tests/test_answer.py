@@ -279,10 +279,14 @@ def _marrow_corpus(folder: Path) -> Bot:
     })
 
 
-def test_an_everyday_word_the_sources_never_use_does_not_silence_them(tmp_path):
-    """"good" is no word of these sources, but says nothing of a medical topic
+@pytest.mark.parametrize("question", [
+    "Are warm compresses any good for Quellan marrow fever?",
+    "Do warm compresses calm the knuckles in Quellan marrow fever?",  # a rarer everyday word
+])
+def test_an_everyday_word_the_sources_never_use_does_not_silence_them(tmp_path, question):
+    """"good" and "calm" are no words of these sources, but say nothing of a medical topic
     (bot/everyday_words.txt): the question is answered on its other words."""
-    reply = _marrow_corpus(tmp_path).ask("Are warm compresses any good for Quellan marrow fever?")
+    reply = _marrow_corpus(tmp_path).ask(question)
     assert reply.outcome == "answer", reply.message
     assert reply.quotes[0].text.startswith("Warm compresses ease"), reply.quotes
     assert_verbatim(reply)
