@@ -491,6 +491,10 @@ REFER_KINDS = {
         "can I drink on ketamine",
         "ketamin dosge for depresion",
     ],
+    "a dose instruction to be explained": [
+        "what does my doctor mean by doubling my dose",
+        "what does it mean when the pharmacist says to halve the dose",
+    ],
     "which treatment to choose": [
         "What is the first-line therapy for my hypothyroidism?",
         "which antibiotic for a tooth infection",
