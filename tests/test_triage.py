@@ -42,6 +42,10 @@ CRISIS_KINDS = {
         "I've been saving up my pills for when I'm ready",
         "I gave away all my stuff today, I won't need it",
         "nobody would even notice if I disappeared",
+        # dying, or not waking up, would be all right; the pain ended for good
+        "if i didnt make it through tonight id honestly be relieved",
+        "i really wouldnt mind dying in my sleep",
+        "all i want is for the hurting to end once and for all",
     ],
     "someone else now": [
         "my friend overdosed on ketamine",
@@ -82,6 +86,8 @@ CRISIS_KINDS = {
         "he's threatening to kill himself",
         "my girlfriend cut her wrists",
         "my best friend keeps talking about wanting to end her life",
+        "my cousin says he will jump from the bridge tonight",
+        "mum is on the roof and threatening to jump off the building",
     ],
     "self-harm and plans, no subject": [
         "i cut again last night",
@@ -207,6 +213,9 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     # a dose with its unit is no count of pills; saving up money is no hoard
     "I took 20 mg of prozac this morning.", "I took 50 mg of zoloft yesterday, when does it start working?",
     "I've been saving up for a new car.", "We're stockpiling firewood before the storm.",
+    # jumping, waking up and pain that stops, in everyday use
+    "my son wants to jump off the high diving board", "if i dont wake up early tomorrow is that ok",
+    "if I don't wake up for my alarm that's fine, it's Saturday", "I wouldn't mind a nap",
     "Je pense à la mort de mon grand-père.", "Das ergibt keinen Sinn mehr.",
     "Vou matar a saudade da minha mãe.", "Voglio ammazzare il tempo.", "Mi madre se tomó sus pastillas de la tensión.",
     "Il a pris ses médicaments ce matin.", "Mon fils a bu du lait.", "Er hat seine Tabletten genommen.",
@@ -305,7 +314,7 @@ NEW_KINDS = {
     "de": ["am besten wäre es, wenn ich tot wäre", "ich sehe keinen Grund mehr weiterzuleben",
            "niemand würde mich vermissen, wenn ich weg wäre", "ich habe vorhin alle meine Tabletten genommen",
            "ich bringe mich morgen früh um", "mein Mann droht, sich umzubringen", "ich habe 20 Schlaftabletten geschluckt",
-           "mein Sohn hat Mäusegift gegessen"],
+           "mein Sohn hat Mäusegift gegessen", "unser Baby hat zwei Waschmitteltabs verschluckt"],
     "pt": ["o melhor seria morrer", "não vejo nenhum motivo para continuar vivendo",
            "ninguém sentiria minha falta se eu morresse", "meu pai disse que vai se matar",
            "vou tomar a cartela inteira de uma vez", "tomei 15 comprimidos de rivotril"],
