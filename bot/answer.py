@@ -194,7 +194,8 @@ class Bot:
     def read(self, question: str) -> tuple[list[str] | None, Cues, frozenset[str]]:
         """The stems of the question's key words, typos corrected (None if a key word is unknown
         to the sources), what the question asks for, read from it with its typos corrected, and the
-        stems of its everyday words that the sources never use (see `_unused`)."""
+        stems of its everyday words that the sources never use and no neighbour stands in for
+        (bridge.everyday_words, `_bridged`)."""
         question = _MARKUP_TAG.sub(" ", question)
         cues = self.question_types.cues(question)
         frame = cues.frame  # "how common", "how many people affected": never a veto
@@ -229,7 +230,7 @@ class Bot:
 
     def _bridged(self, word: str) -> str | None:
         """The word nearest in meaning to a common English word the sources never use, among those
-        they do use ("surgery" -> "surgical", "illnesses" -> "disorders"); None when none is near
+        they do use ("surgery" -> "surgical", "kids" -> "children"); None when none is near
         enough (bridge.neighbours, ranking.toml's [bridge]). A word that names the question's
         topic (beyond the COMMON_ENGLISH most frequent) is never bridged: "schizophrenia" is not
         "psychiatric". A common word of medicine (not an everyday word) is read only as a form of

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 NEIGHBOURS = Path(__file__).with_name("word_neighbours.tsv")
+EVERYDAY = Path(__file__).with_name("everyday_words.txt")
 
 
 @lru_cache(maxsize=1)
@@ -34,5 +35,5 @@ def everyday_words() -> frozenset[str]:
     """Common English words that say nothing of a medical topic ("good", "gets", "instead"), from
     everyday_words.txt (bench/build_everyday_words.py): a question may use them though its
     sources never do."""
-    lines = Path(__file__).with_name("everyday_words.txt").read_text(encoding="utf-8").splitlines()
+    lines = EVERYDAY.read_text(encoding="utf-8").splitlines()
     return frozenset(line for line in lines if line and not line.startswith("#"))

@@ -65,4 +65,3 @@ def split_glued(word: str) -> tuple[str, str] | None:
         if head in common and tail in common:
             return head, tail
     return None
-

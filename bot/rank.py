@@ -121,7 +121,7 @@ class Candidate:
 def weigh(stems: list[str], idf, cues: Cues = Cues(), unused: frozenset[str] = frozenset()) -> dict[str, float]:
     """Each key term's weight: its rarity, less for the verbs and frame words around a question,
     and for its everyday words that the sources never use (`unused`): no sentence covers those,
-    so a question that says little else ("How does ketamine affect sleep?") is not answered."""
+    so a question that says little else ("How much does a ketamine clinic charge?") is not answered."""
     light = RELATION_WORDS | GENERIC_STEMS | cues.frame
     return {s: idf(s) * (UNUSED_WEIGHT if s in unused else RELATION_WEIGHT if s in light else 1.0) for s in stems}
 
