@@ -56,6 +56,18 @@ def test_a_gated_pattern_is_searched_only_when_the_message_holds_a_gate_word():
     assert Matcher([pattern], "", {gate_key(pattern): frozenset({"zebra", "coffee"})}).any(reading)
 
 
+def test_a_gated_pattern_is_compiled_only_when_a_message_first_holds_a_gate_word():
+    """A start compiles none of the gated patterns (test_gated_and_ungated_... compiles them all)."""
+    pattern = r"\bkill\b"
+    matcher = Matcher([pattern], "", {gate_key(pattern): frozenset({"kill"})})
+    (lazy, _), = matcher.plain_gated
+    assert lazy.compiled is None
+    assert not matcher.any(Reading("a quiet day", "a quiet day"))
+    assert lazy.compiled is None
+    assert matcher.any(Reading("i could kill for a coffee", "i could kill for a coffee"))
+    assert lazy.compiled is not None
+
+
 @pytest.mark.parametrize(("pattern", "matches"), [
     (r"\b(kill|end) (my ?self|me)\b", ["kill myself", "end my self", "kill me"]),
     (r"\b(i|im) (finally )?(set|picked) (a|the) date\b", ["im finally set a date", "i picked the date"]),
