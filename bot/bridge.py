@@ -5,8 +5,11 @@ so they are no part of what the index cache holds (store.modules_behind)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+
+from .lexicon import word_table
 
 NEIGHBOURS = Path(__file__).with_name("word_neighbours.tsv")
 EVERYDAY = Path(__file__).with_name("everyday_words.txt")
@@ -31,9 +34,9 @@ def neighbours(word: str) -> list[tuple[str, float]]:
 
 
 @lru_cache(maxsize=1)
-def everyday_words() -> frozenset[str]:
+def everyday_words() -> Mapping[str, None]:
     """Common English words that say nothing of a medical topic ("good", "gets", "instead"), from
     everyday_words.txt (bench/build_everyday_words.py): a question may use them though its
     sources never do."""
     lines = EVERYDAY.read_text(encoding="utf-8").splitlines()
-    return frozenset(line for line in lines if line and not line.startswith("#"))
+    return word_table(line for line in lines if line and not line.startswith("#"))

@@ -12,7 +12,7 @@ the corpus actually says.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -71,7 +71,7 @@ class Index:
     """Search over a corpus: `groups` says which documents came from which file key."""
 
     def __init__(self, corpus: Corpus, progress: Progress | None = None, *, path: Path | None = None,
-                 groups: list[tuple[str, int, int]] | None = None, vocabulary: set[str] | None = None) -> None:
+                 groups: list[tuple[str, int, int]] | None = None, vocabulary: Collection[str] | None = None) -> None:
         self.corpus = corpus
         self.schema = schema()
         if groups is None:  # an index of its own, in memory
@@ -89,15 +89,16 @@ class Index:
         _guarded(self._index.reload)
         self._searcher = _guarded(self._index.searcher)
         self._first_doc = {key: (first, count) for key, first, count in groups}
-        self.vocabulary = vocabulary if vocabulary is not None else vocabulary_of(corpus.documents)
+        # Kept as word tables (lexicon.word_table), which no garbage collection walks
+        self.vocabulary = lexicon.word_table(vocabulary if vocabulary is not None else vocabulary_of(corpus.documents))
 
     @cached_property
-    def stems(self) -> set[str]:
-        return {t for w in self.vocabulary for t in terms(w)}
+    def stems(self) -> Mapping[str, None]:
+        return lexicon.word_table(t for w in self.vocabulary for t in terms(w))
 
     @cached_property
-    def _choices(self) -> list[str]:
-        return [w for w in self.vocabulary if len(w) >= 3 and not w.isdigit()]
+    def _choices(self) -> tuple[str, ...]:
+        return tuple(w for w in self.vocabulary if len(w) >= 3 and not w.isdigit())
 
     @property
     def size(self) -> int:

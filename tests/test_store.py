@@ -389,3 +389,19 @@ def test_tied_sentences_come_in_the_corpus_order_however_the_index_was_updated(t
     ids = [d.source.id for d in corpus.documents]
     assert ids == sorted(ids) and first == "a"
     assert corpus.documents[index.search(["nmda"], limit=1)[0].doc].source.id == "a"
+
+
+def test_the_word_tables_kept_for_good_are_never_walked_by_the_garbage_collector(folder, tmp_path):
+    """A full collection visits every word of a set it tracks: the English word lists and the
+    corpus's vocabulary as sets made one collection in the middle of an answer take 30 ms
+    (bench/scale.py's max). Kept as lexicon.word_table, the collector never walks them."""
+    import gc
+
+    from bot import bridge, lexicon
+
+    corpus, index, _ = open_corpus(folder, Settings(tmp_path / "cache"))
+    assert Bot(corpus, index=index).ask("What causes gout?").outcome == "answer"
+    assert index.knows("arthritis") and index.knows("crystal") and not index.knows("zebra")
+    tables = [lexicon.english_words(), lexicon.common_words(), bridge.everyday_words(), index.vocabulary, index.stems]
+    assert "arthritis" in index.vocabulary and "liver" in lexicon.english_words() and "good" in bridge.everyday_words()
+    assert not any(gc.is_tracked(table) for table in tables)
