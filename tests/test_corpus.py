@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import boilerplate
 from bot.answer import Bot
 from bot.corpus import CorpusError, bundled_corpus_path, load_corpus
 from bot.segment import segment
@@ -79,6 +80,29 @@ def test_bundled_boilerplate_is_marked():
     assert reason(clinic, "May 30, 2024") == "date line"
     assert reason("expanding-role-of-ketamine", "32 views") == "footer"
     assert reason("quick-action-of-ketamine", "Comments are closed") == "footer"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ring 555-867-5309 between nine and five.",
+    "Ring (555) 867-5309 between nine and five.",
+    "Write to records@example.org for a copy.",
+    "The form is at https://example.org/form for anyone.",
+    "The form is at www.example.org for anyone.",
+    "The office is at 12 Elm Road, suite 4 on the left.",
+    "Send it to Springfield, IL 62704 by post.",
+])
+def test_contact_details_are_never_quoted(sentence):
+    assert boilerplate.sentence_reason(sentence) == "contact details"
+    assert segment(f"Clinic\n\nThe clinic opened in spring. {sentence}\n").sentences[-1].boilerplate == "contact details"
+
+
+@pytest.mark.parametrize("sentence", [
+    "About 555 of 867 patients improved.",  # numbers, but no telephone number
+    "The steroid dose was lowered in 2019.",  # "ste" and digits, and no address
+    "Doses were given at 8 and 12 weeks.",
+])
+def test_sentences_with_numbers_are_no_contact_details(sentence):
+    assert boilerplate.sentence_reason(sentence) is None
 
 
 def test_headings_are_known_above_each_sentence():
