@@ -89,6 +89,7 @@ def test_bundled_boilerplate_is_marked():
     "The form is at https://example.org/form for anyone.",
     "The form is at www.example.org for anyone.",
     "The office is at 12 Elm Road, suite 4 on the left.",
+    "The office is at 12 Elm Road, Suite 400 on the left.",  # as addresses are written
     "Send it to Springfield, IL 62704 by post.",
 ])
 def test_contact_details_are_never_quoted(sentence):
