@@ -126,9 +126,13 @@ CRISIS_KINDS = {
         # a threat against the writer or their children (a ninth set)
         "my husband keeps saying hell strangle me if i call anyone",
         "she texted that shes going to hurt my kids tonight",
+        # someone talking of a way of doing it to themselves (a tenth set)
+        "my boyfriend keeps talking about shooting himself",
+        "my cousin has been posting about hanging herself",
     ],
     "a whole pack or a fistful taken, in other languages too": [
         "my flatmate just took a fistful of her sleeping pills",
+        "my brother took loads of his painkillers an hour ago",
         "me tomé una caja entera de clonazepam", "j'ai pris une boîte entière de xanax",
         "ich habe eine ganze Packung Ibuprofen genommen", "tomei uma cartela inteira de rivotril",
     ],
@@ -233,6 +237,11 @@ def test_every_kind_of_danger_to_life_is_a_crisis(policy, kind, message):
     "if i swerve tomorrow at least it will look like an accident", "i could make it look like an accident",
     # existing no more (a ninth set)
     "it would all be calmer if i just stopped existing", "maybe it would be better if i was never born",
+    # how much it would take, looked up; how long a way of dying takes; the writer gone as the answer;
+    # a means laid out; who will find the writer; a method dwelt on (a tenth set)
+    "i googled how many of my tablets would be enough", "how long would it take to bleed out",
+    "the only fix is me not being around", "the tablets are all laid out on my bed",
+    "i dont want my wife to be the one who finds me", "nobody should have to find my body", "i cant stop thinking about the rope in the shed",
 ])
 def test_indirect_signs_are_a_crisis_for_the_reviewed_rules(policy, message):
     """Kinds read from one half of crisis-sdcnl-reddit's misses, in words of my own: the rules alone
@@ -292,7 +301,10 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "I think about how easy it would be to learn Spanish", "the insurer said the dent looks like an accident",
     "my son helped me choose a new washing up liquid",
     "he said hed burn me a cd of the concert", "my brother says hell beat me at chess tonight",
-    "can a whole pack of nicotine gum be taken in one day",
+    "my pills are laid out for the week in a pill organiser", "I took a load of washing to the laundrette",
+    "i looked up how many tablets are in a pack", "the app helps me find my bodys natural sleep rhythm",
+    "the best option is me getting a second opinion", "he keeps talking about shooting his new film",
+    "i cant stop thinking about the train journey tomorrow",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
@@ -573,6 +585,10 @@ def test_everyday_questions_are_not_referred(policy, question):
 
 
 REFER_KINDS = {
+    "how much in one day": [
+        "can a whole pack of nicotine gum be taken in one day",
+        "is it ok to use three patches in a single day",
+    ],
     "whether to stay on a medicine": [
         "should my son keep taking his inhaler through the winter",
         "should my daughter stay on her adhd meds over the summer",
