@@ -129,10 +129,15 @@ CRISIS_KINDS = {
         # someone talking of a way of doing it to themselves (a tenth set)
         "my boyfriend keeps talking about shooting himself",
         "my cousin has been posting about hanging herself",
+        # an engine running in a shut space; a bullet or suicide, of someone else, in French and Arabic (an eleventh set)
+        "my dad is sitting in the car in the garage with the engine running and the doors shut",
+        "she ran a hose from the exhaust into the car window",
+        "elle veut se tirer une balle", "أختي تريد أن تقتل نفسها",
     ],
     "a whole pack or a fistful taken, in other languages too": [
         "my flatmate just took a fistful of her sleeping pills",
         "my brother took loads of his painkillers an hour ago",
+        "i took my whole weeks supply of tramadol",
         "me tomé una caja entera de clonazepam", "j'ai pris une boîte entière de xanax",
         "ich habe eine ganze Packung Ibuprofen genommen", "tomei uma cartela inteira de rivotril",
     ],
@@ -241,7 +246,10 @@ def test_every_kind_of_danger_to_life_is_a_crisis(policy, kind, message):
     # a means laid out; who will find the writer; a method dwelt on (a tenth set)
     "i googled how many of my tablets would be enough", "how long would it take to bleed out",
     "the only fix is me not being around", "the tablets are all laid out on my bed",
-    "i dont want my wife to be the one who finds me", "nobody should have to find my body", "i cant stop thinking about the rope in the shed",
+    "i dont want my wife to be the one who finds me", "nobody should have to find my body",
+    # a rope made fast where one could hang; voices commanding harm (an eleventh set)
+    "the noose is already up in the loft", "i have the cord tied to the banister already",
+    "the rope is set up in the garage", "voices are ordering me to smother the baby", "i cant stop thinking about the rope in the shed",
 ])
 def test_indirect_signs_are_a_crisis_for_the_reviewed_rules(policy, message):
     """Kinds read from one half of crisis-sdcnl-reddit's misses, in words of my own: the rules alone
@@ -305,6 +313,9 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "i looked up how many tablets are in a pack", "the app helps me find my bodys natural sleep rhythm",
     "the best option is me getting a second opinion", "he keeps talking about shooting his new film",
     "i cant stop thinking about the train journey tomorrow",
+    "we tied the rope to the boat and went swimming", "my son tied a rope to the tree for a swing",
+    "the car was running rough so i left the garage door open", "i took my months supply with me on holiday",
+    "the voices in the podcast told me to relax",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
