@@ -89,8 +89,8 @@ class Index:
         _guarded(self._index.reload)
         self._searcher = _guarded(self._index.searcher)
         self._first_doc = {key: (first, count) for key, first, count in groups}
-        # Kept as word tables (lexicon.word_table), which no garbage collection walks
-        self.vocabulary = lexicon.word_table(vocabulary if vocabulary is not None else vocabulary_of(corpus.documents))
+        # A word table (lexicon.word_table), which no garbage collection walks; in a fixed order
+        self.vocabulary = lexicon.word_table(vocabulary if vocabulary is not None else sorted(vocabulary_of(corpus.documents)))
 
     @cached_property
     def stems(self) -> Mapping[str, None]:

@@ -33,8 +33,8 @@ def word_table(words: Iterable[str]) -> Mapping[str, None]:
 
     Not a set: a set is tracked by the garbage collector, and every full collection visits each of
     its words (a cache miss each). A dict that holds only strings and None is not tracked at all
-    (Python's `gc.is_tracked` documents this). The first version held these words in frozensets,
-    and a full collection in the middle of an answer took 30 ms, against 3 ms without them."""
+    (Python's `gc.is_tracked` documents this). Held in frozensets, these words made a full
+    collection after a process's first question take 15 ms, against 2 ms as word tables."""
     return dict.fromkeys(words)
 
 

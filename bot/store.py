@@ -38,7 +38,7 @@ from pathlib import Path
 import Stemmer
 import tantivy
 
-from . import __version__, lexicon
+from . import __version__
 from .corpus import (
     Corpus,
     CorpusError,
@@ -387,7 +387,7 @@ def _open_locked(store: Store, root: Path, progress: Progress | None, follow_lin
         store.write_manifest(new_manifest)
         store.forget_others(wanted)
     spans = [(g.key, g.first, g.count) for g in groups]
-    vocabulary = lexicon.word_table(summary["vocabulary"])  # sorted: the same order at every start
+    vocabulary = summary["vocabulary"]  # sorted: spelling correction sees the same order at every start
     try:
         index = Index(corpus, path=store.index_dir, groups=spans, vocabulary=vocabulary)
     except (ValueError, OSError, IndexDamaged) as exc:
