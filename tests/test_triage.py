@@ -140,6 +140,14 @@ CRISIS_KINDS = {
         "he took something at the rave and now hes fitting", "i havent eaten for a week and keep blacking out",
         "he hit me and locked the door, he has a knife",
     ],
+    "an emergency of the body (a thirteenth set)": [
+        "grandad hit his head on the kerb and is drowsy and confused", "nan fell in the garden and isnt moving",
+        "the baby is choking on a grape and going red", "squeezing pain across his chest going into his jaw, hes sweating",
+        "blood is pumping out of his leg", "her sugar is really low and shes sweaty and confused",
+        "shes having a bad allergic reaction and her lips are swelling", "my wife says its the worst headache of her life",
+        "mi madre tiene dolor en el pecho y le falta el aire", "mia madre ha un dolore al petto e non respira bene",
+        "mein Opa ist hingefallen und reagiert nicht", "我妈突然嘴歪了，说不出话",
+    ],
     "a whole pack or a fistful taken, in other languages too": [
         "my flatmate just took a fistful of her sleeping pills",
         "my brother took loads of his painkillers an hour ago",
@@ -336,6 +344,12 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "we have a plan and a date for the surgery", "my dog would be better off with someone else, i should just rehome him",
     "we were on the bridge watching people bungee jump", "on the edge of my seat, jumping with excitement",
     "my toddler keeps banging his head against the wall when angry",
+    "I was choking on my words in the interview", "the smoke was choking the whole street",
+    "the leaves fell and the wind is not moving them", "my dad fell asleep on the sofa and isnt moving, just snoring",
+    "blood is pumping through the heart how", "the worst headache of my life was a hangover",
+    "how does low blood sugar make you shaky and confused", "my blood sugar was 5.5 this morning",
+    "what happens during an allergic reaction, does the throat swell",
+    "im having an allergic reaction to my new cat, sneezing a lot",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
@@ -495,6 +509,10 @@ def test_kinds_found_missing_in_other_languages_are_a_crisis(policy, language, m
     "je veux plus de sucre dans mon café", "mi hijo se tragó una moneda, ¿es grave?",
     "il a pris dix minutes pour répondre", "ich nehme morgens alle meine Tabletten",
     "la mia famiglia sta meglio al mare",
+    # a stroke's signs in Chinese are sudden or come together: not a face uneven for years, nor speech
+    # lost in a fit being asked about
+    "我左边脸比右边脸大一点，正常吗", "我癫痫发作时会说不出话，平时怎么护理",
+    "el dolor de pecho por ansiedad, ¿cómo se distingue?",
 ])
 def test_the_same_words_about_something_else_are_no_crisis_in_other_languages(policy, message):
     assert outcome(policy, message) != "crisis", message
