@@ -148,6 +148,13 @@ CRISIS_KINDS = {
         "mi madre tiene dolor en el pecho y le falta el aire", "mia madre ha un dolore al petto e non respira bene",
         "mein Opa ist hingefallen und reagiert nicht", "我妈突然嘴歪了，说不出话",
     ],
+    "an emergency of the body in other words (a fourteenth set)": [
+        "my dad keeps slurring and his face looks weak all of a sudden",
+        "her hand just went limp and shes confused", "dads chest really hurts and hes pale and clammy",
+        "my sister passed out at work and isnt coming round", "hes been fitting for six minutes",
+        "the baby rolled off the sofa onto her head and wont stop being sick",
+        "my nephew says hell shoot up his old school", "tonights the night, goodbye",
+    ],
     "a whole pack or a fistful taken, in other languages too": [
         "my flatmate just took a fistful of her sleeping pills",
         "my brother took loads of his painkillers an hour ago",
@@ -350,6 +357,9 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "how does low blood sugar make you shaky and confused", "my blood sugar was 5.5 this morning",
     "what happens during an allergic reaction, does the throat swell",
     "im having an allergic reaction to my new cat, sneezing a lot",
+    "my speech is slurred after the dentist numbed my mouth", "what does it mean when a seizure lasts more than 5 minutes",
+    "his seizure lasted 2 minutes last year, is that normal", "my chest hurts when i sneeze, is it a pulled muscle",
+    "my leg went numb from sitting cross legged", "my son wont come round to the idea of therapy",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
