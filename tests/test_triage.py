@@ -360,6 +360,7 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "my speech is slurred after the dentist numbed my mouth", "what does it mean when a seizure lasts more than 5 minutes",
     "his seizure lasted 2 minutes last year, is that normal", "my chest hurts when i sneeze, is it a pulled muscle",
     "my leg went numb from sitting cross legged", "my son wont come round to the idea of therapy",
+    "my face is drooping a bit on one side since the botox",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
