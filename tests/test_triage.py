@@ -155,6 +155,12 @@ CRISIS_KINDS = {
         "the baby rolled off the sofa onto her head and wont stop being sick",
         "my nephew says hell shoot up his old school", "tonights the night, goodbye",
     ],
+    "a body's emergencies in other languages; a height, now; a cut too deep (a fifteenth set)": [
+        "mon pere a mal a la poitrine et transpire", "il s'étouffe avec une cacahuète",
+        "mi abuelo se cayó y no responde", "minha mãe está com a boca torta", "a garganta dele está fechando",
+        "mein Vater hat Brustschmerzen und bekommt keine Luft", "我妈胸口疼得厉害，一直出冷汗",
+        "جدتي سقطت ولا تتحرك", "sitting on the railing of the overpass", "i think i cut too deep this time",
+    ],
     "a whole pack or a fistful taken, in other languages too": [
         "my flatmate just took a fistful of her sleeping pills",
         "my brother took loads of his painkillers an hour ago",
@@ -361,6 +367,9 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "his seizure lasted 2 minutes last year, is that normal", "my chest hurts when i sneeze, is it a pulled muscle",
     "my leg went numb from sitting cross legged", "my son wont come round to the idea of therapy",
     "my face is drooping a bit on one side since the botox",
+    "we were sitting on the balcony", "I went too far with the jokes last night",
+    "the project went too far over budget", "cette chaleur m'étouffe", "mi hijo se cayó de la bici pero está bien",
+    "a boca ficou torta depois do dentista?", "a garganta está inflamada e dói",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
