@@ -183,6 +183,17 @@ CRISIS_KINDS = {
         "the razor is in my hand and i just want everything to be quiet",
         "running a bath, got the blade ready",
     ],
+    "stabbed or shot, a scald, the cold, foaming, a sedative with drink, a baby in harm's thoughts (an eighteenth set)": [
+        "my cousin has just been stabbed in the park", "some guy shot my brother, hes on the pavement",
+        "hes bleeding a lot and it wont stop", "the baby tipped a pan of boiling water down his chest",
+        "his pyjamas caught fire on the heater", "pulled her out of the river, shes ice cold and not making sense",
+        "my dad is barely breathing", "my boyfriend started foaming at the mouth at the party",
+        "took two of my sleeping pills with a bottle of vodka and i cant stay awake",
+        "i keep imagining smothering the baby when she cries", "i feel like i might shake the baby",
+        "i honestly feel like if i got stabbed and died id be relieved",
+        "mon frère a reçu un coup de couteau", "mi amigo está apuñalado y sangra mucho",
+        "er wurde niedergestochen", "我弟弟被人捅了", "أخي مطعون", "我想跳海", "طفلي يختنق",
+    ],
     "a whole pack or a fistful taken, in other languages too": [
         "my flatmate just took a fistful of her sleeping pills",
         "my brother took loads of his painkillers an hour ago",
@@ -401,6 +412,14 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "my mum is having a fit about my grades", "my teacher will regret giving me a detention",
     "hell drive us to the airport tomorrow", "the bath is running and my razor is on the side, ill shave after",
     "no puedo respirar por la nariz por el resfriado", "mein Arzt schlägt mir jetzt eine Physiotherapie vor",
+    # the eighteenth set's words about something else
+    "my confidence is shot after the breakup", "i got stabbed in the back by my best friend",
+    "we never wanted to harm our daughter by moving abroad",
+    "was worried the medication would harm my baby", "we were stuck in the snow for hours but everyone was fine",
+    "my dog is foaming at the mouth", "shes on fire this season, scoring every week",
+    "my gums keep bleeding a lot when i brush", "i can barely keep my eyes open after a night shift",
+    "had a glass of wine with dinner and can barely stay awake", "mi hijo sangra mucho por la nariz",
+    "子宫肌瘤血流不止怎么办",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
