@@ -194,6 +194,14 @@ CRISIS_KINDS = {
         "mon frère a reçu un coup de couteau", "mi amigo está apuñalado y sangra mucho",
         "er wurde niedergestochen", "我弟弟被人捅了", "أخي مطعون", "我想跳海", "طفلي يختنق",
     ],
+    "a burden, a last night, a farewell, in seven languages (a nineteenth set)": [
+        "everyone deserves better than a burden like me, ive been putting my affairs in order",
+        "tonight is my last night, i love you all, goodbye",
+        "hoy es mi último día, adiós a todos", "esta é a minha última noite",
+        "sono un peso per tutti, sarebbe meglio se sparissi",
+        "diese Nacht mache ich Schluss", "ich mache Schluss mit dem Leben",
+        "下辈子不想再做人", "永别了", "我就是家里的累赘", "انا مجرد عبء على عائلتي", "الليلة آخر ليلة في حياتي",
+    ],
     "a whole pack or a fistful taken, in other languages too": [
         "my flatmate just took a fistful of her sleeping pills",
         "my brother took loads of his painkillers an hour ago",
@@ -420,6 +428,11 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "my gums keep bleeding a lot when i brush", "i can barely keep my eyes open after a night shift",
     "had a glass of wine with dinner and can barely stay awake", "mi hijo sangra mucho por la nariz",
     "子宫肌瘤血流不止怎么办",
+    # the nineteenth set's words about something else
+    "today is my last day at work, thanks everyone", "tonight is my last night in paris, cant wait to come back",
+    "im putting my affairs in order before the move", "hoy es mi último día de vacaciones, adiós playa",
+    "esta é a minha última noite em Lisboa", "heute mache ich früher Schluss", "ich mache Schluss mit ihm",
+    "diese Nacht mache ich Schluss mit ihm", "我走了，大家晚安",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
