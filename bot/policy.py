@@ -53,6 +53,19 @@ class Reading:
     def marked_words(self) -> frozenset[str]:
         return frozenset(_WORD.findall(self.marked))
 
+    @cached_property
+    def scripts(self) -> frozenset[str]:
+        """The languages of SCRIPTS whose writing the reading holds a character of."""
+        return frozenset(language for language, script in SCRIPTS.items() if script.search(self.plain))
+
+
+# The rules of a language written in a script of its own can only match a message that holds a
+# character of that script (a test proves it of every pattern): they are not searched in others.
+SCRIPTS = {
+    "zh": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"),
+    "ar": re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
+}
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -170,6 +183,7 @@ class Rule:
     topic: str
     matches: Matcher
     excepted: Matcher
+    script: str | None = None  # a key of SCRIPTS: the rule is only searched in a reading that holds it
 
     @property
     def patterns(self) -> tuple[str, ...]:
@@ -180,6 +194,8 @@ class Rule:
         return self.excepted.expanded
 
     def fires(self, reading: Reading) -> bool:
+        if self.script is not None and self.script not in reading.scripts:
+            return False
         return self.matches.any(reading) and not self.excepted.any(reading)
 
 
@@ -275,7 +291,8 @@ class Policy:
         gates = read_gates() if gates is None else gates
         self._kinds: dict[str, list[str]] = data.get("unless_kinds", {})
         self.rules = tuple(Rule(r["id"], r["outcome"], r["topic"], Matcher(r["patterns"], treatment, gates),
-                                Matcher(self._unless(r), treatment, gates)) for r in data["rule"])
+                                Matcher(self._unless(r), treatment, gates), _script_of(r["id"]))
+                           for r in data["rule"])
         vetoes = data.get("model", {})
         self.crisis_model_unless = tuple(re.compile(p) for p in vetoes.get("crisis_unless", ()))
         self.refer_model_unless = tuple(re.compile(p) for p in vetoes.get("refer_unless", ()))
@@ -476,6 +493,12 @@ def _windows(reading: Reading) -> list[Reading]:
     step = WINDOW - OVERLAP
     return [Reading(" ".join(plain[i:i + WINDOW]), " ".join(marked[i:i + WINDOW]))
             for i in range(0, len(plain) - OVERLAP, step)]
+
+
+def _script_of(rule_id: str) -> str | None:
+    """'crisis.zh' -> 'zh': the script a rule's language is written in, where it has one of its own."""
+    language = rule_id.rsplit(".", 1)[-1]
+    return language if language in SCRIPTS else None
 
 
 def _in_other_language(rule_id: str) -> bool:

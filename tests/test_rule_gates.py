@@ -95,3 +95,50 @@ def test_every_match_holds_a_gate_word(pattern, matches):
 ])
 def test_a_pattern_no_word_is_sure_of_gets_no_gate(pattern):
     assert gate(pattern) is None
+
+
+def _needs_script(items, script) -> bool:
+    """Whether every match of these parsed items holds a character `script` matches (conservative:
+    False whenever it cannot tell)."""
+    from re import _constants as sre  # noqa: PLC2701 - the pattern's parsed form, as the gate builder reads it
+
+    def one(op, av) -> bool:
+        if op is sre.LITERAL:
+            return script.match(chr(av)) is not None
+        if op is sre.IN:
+            return bool(av) and all(o is sre.LITERAL and script.match(chr(a)) for o, a in av)
+        if op is sre.SUBPATTERN:
+            return _needs_script(av[-1], script)
+        if op is sre.BRANCH:
+            return all(_needs_script(branch, script) for branch in av[1])
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            return av[0] >= 1 and _needs_script(av[2], script)
+        return False
+
+    return any(one(op, av) for op, av in items)
+
+
+def test_a_rule_searched_only_in_its_own_script_can_match_nothing_else():
+    """Chinese and Arabic rules are not searched in a message without a character of their script
+    (bot/policy.py, SCRIPTS): so every pattern of theirs must need one, or a message could be
+    missed. A pattern with a branch of Latin letters alone would fail here."""
+    from re import _parser as sre_parser  # noqa: PLC2701
+
+    from bot.policy import SCRIPTS
+
+    policy = Policy()
+    scripted = [rule for rule in policy.rules if rule.script is not None]
+    assert {rule.script for rule in scripted} == set(SCRIPTS)
+    for rule in scripted:
+        for pattern in rule.patterns:
+            assert _needs_script(list(sre_parser.parse(pattern)), SCRIPTS[rule.script]), (rule.id, pattern)
+    assert not _needs_script(list(sre_parser.parse("(我)?(x|想)")), SCRIPTS["zh"])  # the check can fail
+
+
+def test_a_message_without_the_script_is_not_searched_by_its_rules_and_one_with_it_is():
+    policy = Policy()
+    chinese = next(rule for rule in policy.rules if rule.id == "crisis.zh")
+    assert chinese.fires(policy.read("我不想活了"))
+    assert "zh" not in policy.read("I do not want to live").scripts
+    assert policy.read("my friend wrote 我不想活了 tonight").scripts == {"zh"}
+    assert policy.decide("my friend wrote 我不想活了 tonight").outcome == "crisis"
