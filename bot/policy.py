@@ -211,9 +211,13 @@ def _treatment(treatments: list[str]) -> str:
 
 
 def _expand(source: str, treatment: str) -> str:
-    """A rule pattern with its {MACROS} filled in ({TREATMENT} with `treatment`)."""
+    """A rule pattern with its {MACROS} filled in ({TREATMENT} with `treatment`), its letters read
+    as `normalise` reads a message's: without their accents or marks. A pattern written with them
+    ("زائدة", "compañero") would otherwise never match a message, which never holds them."""
     source = source.replace("{SECOND_SUBSTANCE}", _SECOND_SUBSTANCE)
-    return source.replace("{SUBSTANCE}", _SUBSTANCE).replace("{TREATMENT}", treatment)
+    source = source.replace("{SUBSTANCE}", _SUBSTANCE).replace("{TREATMENT}", treatment)
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFKD", source)
+                                                if not unicodedata.combining(c)))
 
 
 def _deleet(token: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,13 @@ def test_a_rule_pattern_that_refers_back_to_its_own_group_still_tells_one_medici
     # again) must still mean its own pattern's group, not another pattern's.
     assert policy.rule_for("zorblax then quenzol is that safe").id == "treatment.combining"
     assert policy.rule_for("zorblax then zorblax is that safe") is None
+
+
+def test_a_pattern_written_with_accents_or_marks_matches_as_a_message_is_read():
+    """A message is read without accents or marks ("زائدة" reads "زايدة", "compañero" reads
+    "companero"); the patterns are read the same way, or one written with them would never match."""
+    policy = Policy()
+    assert policy.read("أخي أخذ جرعة زائدة").plain == "اخي اخذ جرعة زايدة"
+    assert policy.decide("أخي أخذ جرعة زائدة").outcome == "crisis"
+    assert all(pattern == unicodedata.normalize("NFC", pattern) and not any(unicodedata.combining(c) for c in
+               unicodedata.normalize("NFKD", pattern)) for rule in policy.rules for pattern in rule.patterns + rule.unless)

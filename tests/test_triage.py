@@ -202,6 +202,15 @@ CRISIS_KINDS = {
         "diese Nacht mache ich Schluss", "ich mache Schluss mit dem Leben",
         "下辈子不想再做人", "永别了", "我就是家里的累赘", "انا مجرد عبء على عائلتي", "الليلة آخر ليلة في حياتي",
     ],
+    "texting voice, traffic, a long lie, a floppy baby, a cord, gurgling, a threat to end it (a twentieth set)": [
+        "gonna go to sleep forever tbh", "im prob not gonna be around much longer", "thinking about stepping in front of a bus",
+        "grandma fell and has been lying there since last night", "my newborn is really floppy and hot",
+        "my waters went and i can feel the cord", "he smoked something and now hes making weird gurgling noises",
+        "honestly i just want to stop existing", "gonna swallow the whole box once the kids are asleep",
+        "my girlfriend texted that shell kill herself if i dont answer",
+        "mi bebé está como un trapo y no reacciona", "ich habe genug Schlaftabletten gehortet",
+        "mio nonno è caduto e non riesce ad alzarsi da ieri", "他喝了一瓶酒又吃了安眠药",
+    ],
     "a whole pack or a fistful taken, in other languages too": [
         "my flatmate just took a fistful of her sleeping pills",
         "my brother took loads of his painkillers an hour ago",
@@ -433,6 +442,11 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "im putting my affairs in order before the move", "hoy es mi último día de vacaciones, adiós playa",
     "esta é a minha última noite em Lisboa", "heute mache ich früher Schluss", "ich mache Schluss mit ihm",
     "diese Nacht mache ich Schluss mit ihm", "我走了，大家晚安",
+    # the twentieth set's words about something else
+    "i could sleep forever after that hike", "we wont be here much longer, the lease ends in may",
+    "my phone cord is hanging out of the drawer", "he said hell end it with her tonight",
+    "i walked into traffic court yesterday", "mia nonna non riesce ad alzarsi dal letto la mattina",
+    "吃了安眠药能喝酒吗",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
