@@ -98,10 +98,12 @@ class Matcher:
 
     __slots__ = ("plain", "marked", "plain_gated", "marked_gated", "expanded")
 
-    def __init__(self, sources: list[str], treatment: str, gates: dict[str, frozenset[str]] | None = None) -> None:
+    def __init__(self, sources: list[str], treatment: str, gates: dict[str, frozenset[str]] | None = None,
+                 lazy: bool = False) -> None:
+        """`lazy`: every pattern is compiled when first searched with (a rule of its own script's)."""
         plain: list[str] = []
         marked: list[str] = []
-        alone: list[tuple[re.Pattern[str], bool]] = []
+        alone: list[tuple[re.Pattern[str] | _Lazy, bool]] = []
         gated: list[tuple[_Lazy, frozenset[str], bool]] = []
         self.expanded = tuple(_expand(raw, treatment) for raw in sources)  # as written, macros filled in
         for raw, expanded in zip(sources, self.expanded):
@@ -110,11 +112,11 @@ class Matcher:
             if words:
                 gated.append((_Lazy(expanded), words, is_marked))
             elif _BACKREFERENCE.search(expanded) or not expanded.startswith("\\b"):
-                alone.append((re.compile(expanded), is_marked))
+                alone.append((_Lazy(expanded) if lazy else re.compile(expanded), is_marked))
             else:
                 (marked if is_marked else plain).append(expanded)
-        self.plain = tuple(p for p, m in alone if not m) + _alternation(plain)
-        self.marked = tuple(p for p, m in alone if m) + _alternation(marked)
+        self.plain = tuple(p for p, m in alone if not m) + _alternation(plain, lazy)
+        self.marked = tuple(p for p, m in alone if m) + _alternation(marked, lazy)
         self.plain_gated = tuple((p, w) for p, w, m in gated if not m)
         self.marked_gated = tuple((p, w) for p, w, m in gated if m)
 
@@ -170,10 +172,11 @@ def read_gates(path: Path = GATES) -> dict[str, frozenset[str]]:
     return gates
 
 
-def _alternation(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+def _alternation(patterns: list[str], lazy: bool = False) -> tuple[re.Pattern[str] | _Lazy, ...]:
     if not patterns:
         return ()
-    return (re.compile(patterns[0] if len(patterns) == 1 else "|".join(f"(?:{p})" for p in patterns)),)
+    source = patterns[0] if len(patterns) == 1 else "|".join(f"(?:{p})" for p in patterns)
+    return (_Lazy(source) if lazy else re.compile(source),)
 
 
 @dataclass(frozen=True)
@@ -214,10 +217,11 @@ def _expand(source: str, treatment: str) -> str:
     """A rule pattern with its {MACROS} filled in ({TREATMENT} with `treatment`), its letters read
     as `normalise` reads a message's: without their accents or marks. A pattern written with them
     ("زائدة", "compañero") would otherwise never match a message, which never holds them."""
+    if not source.isascii():
+        source = unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFKD", source)
+                                                      if not unicodedata.combining(c)))
     source = source.replace("{SECOND_SUBSTANCE}", _SECOND_SUBSTANCE)
-    source = source.replace("{SUBSTANCE}", _SUBSTANCE).replace("{TREATMENT}", treatment)
-    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFKD", source)
-                                                if not unicodedata.combining(c)))
+    return source.replace("{SUBSTANCE}", _SUBSTANCE).replace("{TREATMENT}", treatment)
 
 
 def _deleet(token: str) -> str:
@@ -294,8 +298,10 @@ class Policy:
         treatment = _treatment(self.words.get("treatments", []))
         gates = read_gates() if gates is None else gates
         self._kinds: dict[str, list[str]] = data.get("unless_kinds", {})
-        self.rules = tuple(Rule(r["id"], r["outcome"], r["topic"], Matcher(r["patterns"], treatment, gates),
-                                Matcher(self._unless(r), treatment, gates), _script_of(r["id"]))
+        self.rules = tuple(Rule(r["id"], r["outcome"], r["topic"],
+                                Matcher(r["patterns"], treatment, gates, lazy=_script_of(r["id"]) is not None),
+                                Matcher(self._unless(r), treatment, gates, lazy=_script_of(r["id"]) is not None),
+                                _script_of(r["id"]))
                            for r in data["rule"])
         vetoes = data.get("model", {})
         self.crisis_model_unless = tuple(re.compile(p) for p in vetoes.get("crisis_unless", ()))

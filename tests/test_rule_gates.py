@@ -5,6 +5,7 @@ words. A gate must never hide a match: gated and ungated triage must route every
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -132,12 +133,17 @@ def test_a_rule_searched_only_in_its_own_script_can_match_nothing_else():
     for rule in scripted:
         for pattern in rule.patterns:
             assert _needs_script(list(sre_parser.parse(pattern)), SCRIPTS[rule.script]), (rule.id, pattern)
+        for pattern in rule.patterns + rule.unless:  # compiled only when first needed at run time: compiled here
+            re.compile(pattern)
     assert not _needs_script(list(sre_parser.parse("(我)?(x|想)")), SCRIPTS["zh"])  # the check can fail
 
 
 def test_a_message_without_the_script_is_not_searched_by_its_rules_and_one_with_it_is():
     policy = Policy()
     chinese = next(rule for rule in policy.rules if rule.id == "crisis.zh")
+    assert policy.decide("I do not want to live any more").outcome == "crisis"
+    # not even compiled by an English message: a start does not pay for them
+    assert all(p.compiled is None for p in chinese.matches.plain + chinese.matches.marked)  # type: ignore[union-attr]
     assert chinese.fires(policy.read("我不想活了"))
     assert "zh" not in policy.read("I do not want to live").scripts
     assert policy.read("my friend wrote 我不想活了 tonight").scripts == {"zh"}
