@@ -218,6 +218,17 @@ CRISIS_KINDS = {
         "nan took her blood pressure tablets twice by accident and her pulse is very slow",
         "hes lying on his bed, wont wake, and theres an empty packet of pills", "mon fils devient tout violet",
     ],
+    "a pact, a live stream, a method bought, a weapon held, a break-in, an assault, a child missing by water (a twenty-second set)": [
+        "we have a suicide pact", "my girlfriend and i made a pact to die together",
+        "im going to end it on stream tonight", "the exit bag arrived this morning",
+        "her ex is outside chasing her with a machete", "theres someone trying to get in the back door and im hiding upstairs",
+        "hes strangling me", "our 3 year old wandered off and we are next to the canal",
+        "ate a prawn and now my throat is getting tight", "his glucose meter reads HI and hes breathing really deep and drowsy",
+        "took two ecstasy pills, now im twitching and my temperature is 41",
+        "mi vecino está amenazando a mi padre con una navaja", "ils ont acheté du nitrite de sodium",
+        "mein Freund und ich haben einen Suizidpakt", "meu filho desapareceu na praia",
+        "mia madre non riesce a respirare", "有人在砸我家的门", "زوجي يهددني بالسكين",
+    ],
     "a whole pack or a fistful taken, in other languages too": [
         "my flatmate just took a fistful of her sleeping pills",
         "my brother took loads of his painkillers an hour ago",
@@ -458,6 +469,11 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "i was in a car accident years ago and my leg was trapped", "i took my vitamin twice by mistake, is that ok",
     "the kids fell in the pool laughing and swam to the side", "le ciel devient tout bleu le matin",
     "i scratch my arms when my eczema flares",
+    # the twenty-second set's words about something else
+    "someone broke into my van last night and took my tools", "my boss is forcing me to work weekends",
+    "we made a pact to quit smoking together", "what is sodium nitrite used for in curing bacon",
+    "he threatened to sue us with a lawyer", "my throat feels tight when i am anxious",
+    "my son went missing from the party for an hour but turned up at a friends",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
