@@ -229,6 +229,12 @@ CRISIS_KINDS = {
         "mein Freund und ich haben einen Suizidpakt", "meu filho desapareceu na praia",
         "mia madre non riesce a respirare", "有人在砸我家的门", "زوجي يهددني بالسكين",
     ],
+    "farewells, no way out, rest for ever, in the voice of posts in other languages (a twenty-third set)": [
+        "si esta noche no despierto, perdónenme", "me odio, quisiera dejar de existir",
+        "si je mourais personne ne s'en rendrait compte", "ich finde einfach keinen Ausweg mehr",
+        "ich wünsche mir nur noch, dass alles vorbei ist", "今天就是我的最后一天了", "炭已经买好了，就等晚上",
+        "对不起妈妈，下辈子再做你的女儿", "أريد أن أنام إلى الأبد", "سامحني يا أمي، هذه آخر رسالة مني",
+    ],
     "a whole pack or a fistful taken, in other languages too": [
         "my flatmate just took a fistful of her sleeping pills",
         "my brother took loads of his painkillers an hour ago",
@@ -474,6 +480,9 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "we made a pact to quit smoking together", "what is sodium nitrite used for in curing bacon",
     "he threatened to sue us with a lawyer", "my throat feels tight when i am anxious",
     "my son went missing from the party for an hour but turned up at a friends",
+    # the twenty-third set's words about something else
+    "ich will nur, dass es aufhört zu regnen", "今天是最后一天上班", "买好了炭，周末去烧烤",
+    "si mañana no estoy en la oficina, llámame al móvil",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
