@@ -13,6 +13,9 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _KANA_OR_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _WORD = re.compile(r"[^\W\d_]+")
+# The languages told by their script alone: a character of it, in a message as triage reads it
+# (compatibility forms unified), is a character of one of these ranges.
+SCRIPTS = {"zh": _HAN, "ar": _ARABIC}
 
 # Frequent function words that are not also frequent in the other languages listed here.
 _FUNCTION_WORDS = {

@@ -18,7 +18,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from . import lexicon
-from .language import detect
+from .language import SCRIPTS, detect
 from .model import Reply
 from .settings import DEFAULT_COUNTRY, country_of
 from .triage_model import TriageModel
@@ -55,16 +55,10 @@ class Reading:
 
     @cached_property
     def scripts(self) -> frozenset[str]:
-        """The languages of SCRIPTS whose writing the reading holds a character of."""
+        """The languages of language.SCRIPTS whose writing the reading holds a character of: the
+        rules of such a language can only match a message that does (a test proves it of every
+        pattern), so they are not searched in others."""
         return frozenset(language for language, script in SCRIPTS.items() if script.search(self.plain))
-
-
-# The rules of a language written in a script of its own can only match a message that holds a
-# character of that script (a test proves it of every pattern): they are not searched in others.
-SCRIPTS = {
-    "zh": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"),
-    "ar": re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
-}
 
 
 @dataclass(frozen=True)
@@ -133,9 +127,9 @@ class Matcher:
 
 
 class _Lazy:
-    """A pattern compiled when first searched with. Only gated patterns are: bot/rule_gates.tsv
-    gates only patterns that bench/build_rule_gates.py parsed with Python's own parser, and a test
-    compiles every bundled pattern."""
+    """A pattern compiled when first searched with: every gated pattern (bot/rule_gates.tsv gates
+    only patterns that bench/build_rule_gates.py parsed with Python's own parser), and every pattern
+    of a rule searched only in its own script. Tests compile every bundled pattern."""
 
     __slots__ = ("source", "compiled")
 
@@ -218,8 +212,7 @@ def _expand(source: str, treatment: str) -> str:
     as `normalise` reads a message's: without their accents or marks. A pattern written with them
     ("زائدة", "compañero") would otherwise never match a message, which never holds them."""
     if not source.isascii():
-        source = unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFKD", source)
-                                                      if not unicodedata.combining(c)))
+        source = _without_marks(source)
     source = source.replace("{SECOND_SUBSTANCE}", _SECOND_SUBSTANCE)
     return source.replace("{SUBSTANCE}", _SUBSTANCE).replace("{TREATMENT}", treatment)
 
@@ -231,11 +224,16 @@ def _deleet(token: str) -> str:
     return token.translate(_LEET)
 
 
+def _without_marks(text: str) -> str:
+    """Letters without their accents or marks ("é" -> "e", "أ" -> "ا"), composed again."""
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFKD", text)
+                                                if not unicodedata.combining(c)))
+
+
 def normalise(question: str) -> str:
     """The question as rules read it: lower case, plain letters and digits without accents, single spaces."""
     # "ß" as "ss" ("erschießen" is read as the rules spell it, "erschiessen"), as casefold would
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", question).lower().replace("ß", "ss"))
-    text = unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
+    text = _without_marks(unicodedata.normalize("NFKC", question).lower().replace("ß", "ss"))
     text = text.replace("’", "'").replace("`", "'").replace("'", "")
     text = _MIXED.sub(lambda m: _deleet(m.group()), text)
     text = _PLUS.sub(" plus ", text)  # "xanax + alcool ?": the sign joins two things, as "plus" does
@@ -298,15 +296,20 @@ class Policy:
         treatment = _treatment(self.words.get("treatments", []))
         gates = read_gates() if gates is None else gates
         self._kinds: dict[str, list[str]] = data.get("unless_kinds", {})
-        self.rules = tuple(Rule(r["id"], r["outcome"], r["topic"],
-                                Matcher(r["patterns"], treatment, gates, lazy=_script_of(r["id"]) is not None),
-                                Matcher(self._unless(r), treatment, gates, lazy=_script_of(r["id"]) is not None),
-                                _script_of(r["id"]))
-                           for r in data["rule"])
+        self.rules = tuple(self._rule(r, treatment, gates) for r in data["rule"])
         vetoes = data.get("model", {})
         self.crisis_model_unless = tuple(re.compile(p) for p in vetoes.get("crisis_unless", ()))
         self.refer_model_unless = tuple(re.compile(p) for p in vetoes.get("refer_unless", ()))
         self.refer_model_needs = tuple(re.compile(p) for p in vetoes.get("refer_needs", ()))
+
+    def _rule(self, rule: dict, treatment: str, gates: dict[str, frozenset[str]]) -> Rule:
+        """A rule of rules.toml; one of a language with a script of its own compiles its patterns
+        only when a message first holds that script."""
+        language = _language_of(rule["id"])
+        script = language if language in SCRIPTS else None
+        lazy = script is not None
+        return Rule(rule["id"], rule["outcome"], rule["topic"], Matcher(rule["patterns"], treatment, gates, lazy),
+                    Matcher(self._unless(rule), treatment, gates, lazy), script)
 
     def _unless(self, rule: dict) -> list[str]:
         """A rule's own `unless` patterns, then those of the kinds it names in `unless_kinds`."""
@@ -505,15 +508,14 @@ def _windows(reading: Reading) -> list[Reading]:
             for i in range(0, len(plain) - OVERLAP, step)]
 
 
-def _script_of(rule_id: str) -> str | None:
-    """'crisis.zh' -> 'zh': the script a rule's language is written in, where it has one of its own."""
-    language = rule_id.rsplit(".", 1)[-1]
-    return language if language in SCRIPTS else None
+def _language_of(rule_id: str) -> str:
+    """'crisis.zh' -> 'zh'; 'dosing' -> 'dosing' (an English rule's id names no language)."""
+    return rule_id.rsplit(".", 1)[-1]
 
 
 def _in_other_language(rule_id: str) -> bool:
     """'crisis.es', 'dosing.fr': the rules written for a language other than English."""
-    return rule_id.rsplit(".", 1)[-1] in _OTHER_LANGUAGES
+    return _language_of(rule_id) in _OTHER_LANGUAGES
 
 
 _OTHER_LANGUAGES = frozenset({"es", "fr", "de", "pt", "it", "zh", "ar"})

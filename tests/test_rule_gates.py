@@ -121,11 +121,11 @@ def _needs_script(items, script) -> bool:
 
 def test_a_rule_searched_only_in_its_own_script_can_match_nothing_else():
     """Chinese and Arabic rules are not searched in a message without a character of their script
-    (bot/policy.py, SCRIPTS): so every pattern of theirs must need one, or a message could be
+    (bot/language.py, SCRIPTS): so every pattern of theirs must need one, or a message could be
     missed. A pattern with a branch of Latin letters alone would fail here."""
     from re import _parser as sre_parser  # noqa: PLC2701
 
-    from bot.policy import SCRIPTS
+    from bot.language import SCRIPTS
 
     policy = Policy()
     scripted = [rule for rule in policy.rules if rule.script is not None]
