@@ -202,18 +202,25 @@ class Bot:
         stems = []
         unused: set[str] = set()
         corrected_any = False
+        names, codes = _names(question)
         for word in key_words(question):
             if self.index.knows(word):
                 stems.extend(terms(word))
                 continue
-            corrected = self.index.correct(word) or _asks_nothing(word)
-            if corrected is None and (parts := self._glued(word)):
+            if word in names:  # a name is no other word ("Pierson" is no "person", "Laron" no "Larson"),
+                # unless typed with its ending left off ("Ketamin"); a code never is ("16p11" is no "11p11")
+                corrected = self.index.correct(word) if word not in codes else None
+                if corrected is not None and not corrected.startswith(word):
+                    corrected = None
+            else:
+                corrected = self.index.correct(word) or _asks_nothing(word)
+            if corrected is None and word not in names and (parts := self._glued(word)):
                 stems.extend(stem(p) for p in parts if p not in STOPWORDS)  # "sideeffects" is "side effects"
                 continue
             if corrected is None:
                 if word in GENERIC or stem(word) in frame or stem(word) in RELATION_WORDS:
                     continue
-                corrected = self._bridged(word)
+                corrected = self._bridged(word) if word not in names else None
             if corrected is None:
                 if word not in bridge.everyday_words():
                     return None, cues, frozenset()
@@ -323,6 +330,29 @@ class Bot:
 
 
 _FUNCTION_WORDS = sorted(w for w in STOPWORDS if len(w) >= 3)
+
+
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"[.!?:;]\s*$")
+
+
+def _names(question: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words a question writes as names, and those of them it writes as codes (lower-cased).
+    A name starts with a capital within a sentence ("Pierson syndrome"); a code is a name in
+    capitals ("ADNP"), or letters and digits together ("16p11", "15q24"). Capitals say nothing in
+    a question written all in capitals or with every word capitalised."""
+    found = list(_WORD.finditer(question))
+    within = [m.group() for i, m in enumerate(found) if i > 0 and not _SENTENCE_END.search(question[: m.start()])]
+    long_words = [w for w in within if len(w) > 3 and w.isalpha()]
+    title_case = len(long_words) >= 3 and all(w[0].isupper() for w in long_words)
+    names, codes = set(), set()
+    for word in within if not question.isupper() and not title_case else ():
+        if word[0].isupper():
+            names.add(word.lower())
+            if len(word) > 1 and word.isupper():
+                codes.add(word.lower())
+    codes.update(m.group().lower() for m in found if re.search(r"\d", m.group()) and re.search(r"[^\W\d_]", m.group()))
+    return frozenset(names | codes), frozenset(codes)
 
 
 def _asks_nothing(word: str) -> str | None:

@@ -96,6 +96,38 @@ def test_a_real_word_is_not_bent_into_a_corpus_word(bot):
     assert bot.index.correct("ketamin") == "ketamine"
 
 
+# A made-up page on other conditions. A question about a condition these pages never name is not
+# answered by the nearest of them: its name is not read as a word they use.
+_OTHER_CONDITIONS = """Conditions of the face and skull
+
+In Nager syndrome, an affected person usually inherits the condition from one affected parent.
+
+The list of signs and symptoms for Graham-Cox syndrome includes short stature and a small jaw.
+
+The 11p11.2 deletion syndrome is a chromosome change that can affect many parts of the body.
+
+Bleeding under the skin may cause petechiae (peh-TEE-key-ay), tiny red spots.
+"""
+
+
+@pytest.mark.parametrize("question, misread_as", [
+    ("Is Pierson syndrome inherited?", "person"),  # one edit from a word the page uses
+    ("What are the symptoms of Nelson syndrome?", "graham"),  # a name near another name in meaning
+    ("What is 16p11.2 deletion syndrome?", "11p11"),  # a code one digit from another
+    ("What is PEHO?", "peh"),  # an acronym one letter from a syllable the page uses
+])
+def test_a_name_or_code_the_sources_never_use_is_not_read_as_another_word(tmp_path, question, misread_as):
+    (tmp_path / "conditions.txt").write_text(_OTHER_CONDITIONS, encoding="utf-8")
+    reply = Bot.open(tmp_path).ask(question)
+    assert reply.outcome == "no_answer", [q.text for q in reply.quotes]
+
+
+def test_a_name_typed_with_its_ending_left_off_is_still_read(bot):
+    got, want = bot.ask("How does Ketamin work on the brain?"), bot.ask("How does ketamine work on the brain?")
+    assert got.outcome == want.outcome == "answer"
+    assert [q.text for q in got.quotes] == [q.text for q in want.quotes]
+
+
 @pytest.mark.parametrize("question, expected", [
     ("When was ketamine first synthesized?", "first synthesized"),
     ("What is BDNF?", "brain-derived neurotrophic factor (BDNF)"),
