@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import lexicon
 from .corpus import Document
-from .text import GENERIC, key_words, stem, terms
+from .text import GENERIC, STOPWORDS, key_words, stem, terms, words
 
 # The weights, named and documented in ranking.toml.
 RANKING = tomllib.loads(Path(__file__).with_name("ranking.toml").read_text(encoding="utf-8"))
@@ -137,6 +137,56 @@ def topic_words(words: Iterable[str], weights: dict[str, float], cues: Cues) -> 
     light = RELATION_WORDS | GENERIC_STEMS | cues.frame | cues.stems
     common = lexicon.common_words(COMMON_ENGLISH)
     return frozenset(s for w in words if (s := stem(w)) in weights and s not in light and w not in common)
+
+
+def topic_phrases(question: str, stems: Iterable[str], cues: Cues) -> tuple[tuple[str, ...], ...]:
+    """The question's names of things: each run of two or more of its key words in a row (as
+    `stems`, the words the sources use), with no stop word, framing verb, generic word or word of
+    the kind of question between them. "Is Laron syndrome inherited?" names ("laron", "syndrom")."""
+    light = RELATION_WORDS | GENERIC_STEMS | cues.frame | cues.stems
+    known = set(stems)
+    runs: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for word in [*words(question), ""]:
+        if word and word not in STOPWORDS and (len(word) > 1 or word.isdigit()) \
+                and (s := stem(word)) in known and s not in light:
+            run.append(s)
+            continue
+        if len(run) >= 2:
+            runs.append(tuple(run))
+        run = []
+    return tuple(dict.fromkeys(runs))
+
+
+def names_another(phrase: tuple[str, ...], texts: Iterable[str], title: str) -> bool:
+    """Whether a source's `title` names another thing of the kind `phrase` names, and none of
+    `texts` (a quote, its heading, the title) names the phrase's own: the title holds the phrase's
+    last word (its kind, "syndrome") after a word the question does not use, where the question
+    has a word that the texts never do. "Is Laron syndrome inherited?" is not answered by a source
+    titled "Larsen syndrome", nor "pyruvate kinase deficiency" by "pyruvate dehydrogenase
+    deficiency"; "hemiplegic migraine" is answered by "familial hemiplegic migraine"."""
+    held = [_stems_in_order(text) for text in texts]
+    if any(_holds_in_order(phrase, seq) for seq in held):
+        return False
+    words_held = {s for seq in held for s in seq}
+    kind, before = phrase[-1], phrase[-2::-1]  # the words before the kind, nearest first
+    named = _stems_in_order(title)
+    for i in (i for i, s in enumerate(named) if s == kind):
+        for want, got in zip(before, named[i - 1::-1] if i else (), strict=False):
+            if want != got:
+                if want not in words_held and got not in phrase:
+                    return True
+                break
+    return False
+
+
+def _stems_in_order(text: str) -> list[str]:
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def _holds_in_order(phrase: tuple[str, ...], seq: list[str]) -> bool:
+    n = len(phrase)
+    return any(tuple(seq[i:i + n]) == phrase for i in range(len(seq) - n + 1))
 
 
 def title_named(doc: Document, asked: set[str]) -> bool:

@@ -122,6 +122,29 @@ def test_a_name_or_code_the_sources_never_use_is_not_read_as_another_word(tmp_pa
     assert reply.outcome == "no_answer", [q.text for q in reply.quotes]
 
 
+_PDH = "Pyruvate dehydrogenase deficiency\n\nPyruvate dehydrogenase deficiency is inherited in an X-linked pattern.\n"
+_KINASE = "Enzymes\n\nA kinase is an enzyme that adds phosphate groups to other molecules.\n"
+_FHM = "Familial hemiplegic migraine\n\nFamilial hemiplegic migraine is inherited in an autosomal dominant pattern.\n"
+
+
+@pytest.mark.parametrize("pages, question, outcome", [
+    # a source titled for another deficiency of pyruvate does not answer for this one
+    ({"pdh.txt": _PDH, "enzymes.txt": _KINASE}, "Is pyruvate kinase deficiency inherited?", "no_answer"),
+    ({"pdh.txt": _PDH, "enzymes.txt": _KINASE}, "How is pyruvate kinase deficiency inherited?", "no_answer"),
+    # ... unless its quote names the one asked about
+    ({"pdh.txt": _PDH.replace("\n\n", "\n\nPyruvate kinase deficiency is inherited in an autosomal recessive pattern. "),
+      "enzymes.txt": _KINASE}, "Is pyruvate kinase deficiency inherited?", "answer"),
+    # a title with a word more before the kind still names it
+    ({"fhm.txt": _FHM}, "Is hemiplegic migraine inherited?", "answer"),
+    ({"pdh.txt": _PDH}, "Is pyruvate dehydrogenase deficiency inherited?", "answer"),
+])
+def test_a_source_on_another_thing_of_the_kind_asked_about_does_not_answer(tmp_path, pages, question, outcome):
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    reply = Bot.open(tmp_path).ask(question)
+    assert reply.outcome == outcome, [q.text for q in reply.quotes]
+
+
 def test_a_name_typed_with_its_ending_left_off_is_still_read(bot):
     got, want = bot.ask("How does Ketamin work on the brain?"), bot.ask("How does ketamine work on the brain?")
     assert got.outcome == want.outcome == "answer"
