@@ -47,7 +47,7 @@ from .rank import (
 from .settings import DEFAULT_COUNTRY, Settings
 from .shelf import SourceChanged, recheck
 from .store import open_corpus, rebuild_index
-from .text import GENERIC, STOPWORDS, key_words, stem, terms
+from .text import GENERIC, STOPWORDS, WORD, key_words, stem, terms
 from .triage_model import MAX_CHARS as TRIAGE_CHARS  # triage reads this much of a message
 
 MAX_QUESTION_CHARS = 2000  # retrieval reads this much of a question; triage more (TRIAGE_CHARS)
@@ -337,7 +337,6 @@ class Bot:
 _FUNCTION_WORDS = sorted(w for w in STOPWORDS if len(w) >= 3)
 
 
-_WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 
 
@@ -346,7 +345,7 @@ def _names(question: str) -> tuple[frozenset[str], frozenset[str]]:
     A name starts with a capital within a sentence ("Pierson syndrome"); a code is a name in
     capitals ("ADNP"), or letters and digits together ("16p11", "15q24"). Capitals say nothing in
     a question written all in capitals or with every word capitalised."""
-    found = list(_WORD.finditer(question))
+    found = list(WORD.finditer(question))  # with their case, unlike key_words
     within = [m.group() for i, m in enumerate(found) if i > 0 and not _SENTENCE_END.search(question[: m.start()])]
     long_words = [w for w in within if len(w) > 3 and w.isalpha()]
     title_case = len(long_words) >= 3 and all(w[0].isupper() for w in long_words)

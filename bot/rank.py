@@ -142,7 +142,8 @@ def topic_words(words: Iterable[str], weights: dict[str, float], cues: Cues) -> 
 def topic_phrases(question: str, stems: Iterable[str], cues: Cues) -> tuple[tuple[str, ...], ...]:
     """The question's names of things: each run of two or more of its key words in a row (as
     `stems`, the words the sources use), with no stop word, framing verb, generic word or word of
-    the kind of question between them. "Is Laron syndrome inherited?" names ("laron", "syndrom")."""
+    the kind of question between them. "Is pyruvate kinase deficiency inherited?" names ("pyruv",
+    "kinas", "defici")."""
     light = RELATION_WORDS | GENERIC_STEMS | cues.frame | cues.stems
     known = set(stems)
     runs: list[tuple[str, ...]] = []
@@ -162,9 +163,9 @@ def names_another(phrase: tuple[str, ...], texts: Iterable[str], title: str) -> 
     """Whether a source's `title` names another thing of the kind `phrase` names, and none of
     `texts` (a quote, its heading, the title) names the phrase's own: the title holds the phrase's
     last word (its kind, "syndrome") after a word the question does not use, where the question
-    has a word that the texts never do. "Is Laron syndrome inherited?" is not answered by a source
-    titled "Larsen syndrome", nor "pyruvate kinase deficiency" by "pyruvate dehydrogenase
-    deficiency"; "hemiplegic migraine" is answered by "familial hemiplegic migraine"."""
+    has a word that the texts never do. "Is pyruvate kinase deficiency inherited?" is not answered
+    by a source titled "Pyruvate dehydrogenase deficiency" unless the quote names the kinase one;
+    "hemiplegic migraine" is answered by "Familial hemiplegic migraine"."""
     held = [_stems_in_order(text) for text in texts]
     if any(_holds_in_order(phrase, seq) for seq in held):
         return False
