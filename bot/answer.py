@@ -37,11 +37,13 @@ from .rank import (
     Candidate,
     Cues,
     QuestionTypes,
+    another_type,
     names_another,
     score_candidates,
     title_named,
     topic_phrases,
     topic_words,
+    types_named,
     weigh,
 )
 from .settings import DEFAULT_COUNTRY, Settings
@@ -279,6 +281,7 @@ class Bot:
         hits = self.index.search([s for s in stems if s not in unused], CANDIDATES, FIELD_BOOSTS)
         required = topic_words(key_words(question), weights, cues)
         phrases = topic_phrases(question, [s for s in stems if s not in unused], cues)  # its names of things
+        types = types_named(question)  # and of types ("type 2")
         ranked = score_candidates(self._with_named_sources(hits, set(stems)), self.corpus.documents, weights, cues,
                                   required)
         chosen: list[_Candidate] = []
@@ -293,7 +296,7 @@ class Bot:
                 continue  # the first quote must name the question's topic: see rank.topic_words
             if not chosen and not cand.answers:
                 continue  # and say what is asked: qtypes.toml's needs_answer
-            if not chosen and phrases and _names_another(doc, first, cand.sentence, phrases):
+            if not chosen and (phrases or types) and _names_another(doc, first, cand.sentence, phrases, types):
                 continue  # nor be from a source on another thing of the kind asked about: rank.names_another
             if any(c.doc == cand.doc and c.first <= last and first <= c.last for c in chosen):
                 continue
@@ -368,13 +371,16 @@ def _asks_nothing(word: str) -> str | None:
     return found[0] if found and found[0][0] == word[0] else None
 
 
-def _names_another(doc: Document, first: int, last: int, phrases: tuple[tuple[str, ...], ...]) -> bool:
+def _names_another(doc: Document, first: int, last: int, phrases: tuple[tuple[str, ...], ...],
+                   types: frozenset[str]) -> bool:
     """Whether a quote (sentences `first` to `last`) comes from a source titled for another thing of
-    a kind the question names, and does not name the question's own (rank.names_another)."""
+    a kind the question names, or another type, and does not name the question's own
+    (rank.names_another, rank.another_type)."""
     start, _, heading = doc.span(first)
     end = doc.span(last)[1]
     texts = (doc.text[start:end], heading, doc.source.title)
-    return any(names_another(phrase, texts, doc.source.title) for phrase in phrases)
+    return another_type(types, texts, doc.source.title) or \
+        any(names_another(phrase, texts, doc.source.title) for phrase in phrases)
 
 
 def _holds(doc: Document, first: int, cand: Candidate) -> bool:

@@ -181,6 +181,30 @@ def names_another(phrase: tuple[str, ...], texts: Iterable[str], title: str) -> 
     return False
 
 
+_TYPE = re.compile(r"\btype\s+([0-9]+[a-z]?|[ivx]+[a-z]?)\b")
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9", "x": "10"}
+
+
+def types_named(text: str) -> frozenset[str]:
+    """The types a text names by number or letter: "type 1A", "type IIb" ("1a", "2b")."""
+    found = set()
+    for m in _TYPE.finditer(text.lower()):
+        code = m.group(1)
+        numeral = code.rstrip("abcdefgh") if code[0] in "ivx" and code.rstrip("abcdefgh") in _ROMAN else None
+        found.add(_ROMAN[numeral] + code[len(numeral):] if numeral else code)
+    return frozenset(found)
+
+
+def another_type(asked: frozenset[str], texts: Iterable[str], title: str) -> bool:
+    """Whether a source's title names a type (by number) other than those the question asks about,
+    and none of `texts` names an asked one: "keratoderma type I" is not answered from a page on
+    "keratoderma type 2"."""
+    if not asked:
+        return False
+    titled = types_named(title)
+    return bool(titled) and not titled & asked and not any(types_named(t) & asked for t in texts)
+
+
 def _stems_in_order(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS]
 

@@ -145,6 +145,21 @@ def test_a_source_on_another_thing_of_the_kind_asked_about_does_not_answer(tmp_p
     assert reply.outcome == outcome, [q.text for q in reply.quotes]
 
 
+_TYPE_2 = "Palmar keratoderma type 2\n\nPalmar keratoderma type 2 is inherited in an autosomal dominant pattern.\n"
+
+
+@pytest.mark.parametrize("text, question, outcome", [
+    (_TYPE_2, "Is palmar keratoderma type I inherited?", "no_answer"),  # a page on another type
+    (_TYPE_2, "Is palmar keratoderma type 1 inherited?", "no_answer"),
+    (_TYPE_2.replace("2", "1"), "Is palmar keratoderma type I inherited?", "answer"),  # type I is type 1
+    (_TYPE_2.replace("pattern.", "pattern, like type I."), "Is palmar keratoderma type I inherited?", "answer"),
+])
+def test_a_page_on_another_numbered_type_does_not_answer(tmp_path, text, question, outcome):
+    (tmp_path / "keratoderma.txt").write_text(text, encoding="utf-8")
+    reply = Bot.open(tmp_path).ask(question)
+    assert reply.outcome == outcome, [q.text for q in reply.quotes]
+
+
 def test_a_name_typed_with_its_ending_left_off_is_still_read(bot):
     got, want = bot.ask("How does Ketamin work on the brain?"), bot.ask("How does ketamine work on the brain?")
     assert got.outcome == want.outcome == "answer"
