@@ -278,9 +278,10 @@ class Bot:
         if not stems or unused.issuperset(stems):
             return []
         weights = weigh(stems, self.index.idf, cues, unused)
-        hits = self.index.search([s for s in stems if s not in unused], CANDIDATES, FIELD_BOOSTS)
+        searched = [s for s in stems if s not in unused]
+        hits = self.index.search(searched, CANDIDATES, FIELD_BOOSTS)
         required = topic_words(key_words(question), weights, cues)
-        phrases = topic_phrases(question, [s for s in stems if s not in unused], cues)  # its names of things
+        phrases = topic_phrases(question, searched, cues)  # its names of things
         types = types_named(question)  # and of types ("type 2")
         ranked = score_candidates(self._with_named_sources(hits, set(stems)), self.corpus.documents, weights, cues,
                                   required)
@@ -340,7 +341,7 @@ class Bot:
 _FUNCTION_WORDS = sorted(w for w in STOPWORDS if len(w) >= 3)
 
 
-_SENTENCE_END = re.compile(r"[.!?:;]\s*$")
+_SENTENCE_END = re.compile(r"[.!?:;]\s*$")  # searched in the gap between two words
 
 
 def _names(question: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -349,7 +350,8 @@ def _names(question: str) -> tuple[frozenset[str], frozenset[str]]:
     capitals ("ADNP"), or letters and digits together ("16p11", "15q24"). Capitals say nothing in
     a question written all in capitals or with every word capitalised."""
     found = list(WORD.finditer(question))  # with their case, unlike key_words
-    within = [m.group() for i, m in enumerate(found) if i > 0 and not _SENTENCE_END.search(question[: m.start()])]
+    # a word within a sentence: not the first, nor one after a full stop (read in the gap before it)
+    within = [m.group() for prev, m in zip(found, found[1:]) if not _SENTENCE_END.search(question, prev.end(), m.start())]
     long_words = [w for w in within if len(w) > 3 and w.isalpha()]
     title_case = len(long_words) >= 3 and all(w[0].isupper() for w in long_words)
     names, codes = set(), set()
@@ -378,7 +380,7 @@ def _names_another(doc: Document, first: int, last: int, phrases: tuple[tuple[st
     (rank.names_another, rank.another_type)."""
     start, _, heading = doc.span(first)
     end = doc.span(last)[1]
-    texts = (doc.text[start:end], heading, doc.source.title)
+    texts = (doc.text[start:end], heading)
     return another_type(types, texts, doc.source.title) or \
         any(names_another(phrase, texts, doc.source.title) for phrase in phrases)
 

@@ -160,18 +160,18 @@ def topic_phrases(question: str, stems: Iterable[str], cues: Cues) -> tuple[tupl
 
 
 def names_another(phrase: tuple[str, ...], texts: Iterable[str], title: str) -> bool:
-    """Whether a source's `title` names another thing of the kind `phrase` names, and none of
-    `texts` (a quote, its heading, the title) names the phrase's own: the title holds the phrase's
+    """Whether a source's `title` names another thing of the kind `phrase` names, and neither it
+    nor `texts` (a quote and its heading) names the phrase's own: the title holds the phrase's
     last word (its kind, "syndrome") after a word the question does not use, where the question
     has a word that the texts never do. "Is pyruvate kinase deficiency inherited?" is not answered
     by a source titled "Pyruvate dehydrogenase deficiency" unless the quote names the kinase one;
     "hemiplegic migraine" is answered by "Familial hemiplegic migraine"."""
-    held = [_stems_in_order(text) for text in texts]
+    named = _stems_in_order(title)
+    held = [*map(_stems_in_order, texts), named]
     if any(_holds_in_order(phrase, seq) for seq in held):
         return False
     words_held = {s for seq in held for s in seq}
     kind, before = phrase[-1], phrase[-2::-1]  # the words before the kind, nearest first
-    named = _stems_in_order(title)
     for i in (i for i, s in enumerate(named) if s == kind):
         for want, got in zip(before, named[i - 1::-1] if i else (), strict=False):
             if want != got:
@@ -197,7 +197,7 @@ def types_named(text: str) -> frozenset[str]:
 
 def another_type(asked: frozenset[str], texts: Iterable[str], title: str) -> bool:
     """Whether a source's title names a type (by number) other than those the question asks about,
-    and none of `texts` names an asked one: "keratoderma type I" is not answered from a page on
+    and none of `texts` (a quote and its heading) names an asked one: "keratoderma type I" is not answered from a page on
     "keratoderma type 2"."""
     if not asked:
         return False
