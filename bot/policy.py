@@ -200,6 +200,7 @@ _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 _SUBSTANCE = r"\b\w+·s\d+\b"
 _SECOND_SUBSTANCE = r"·s2\b"
 _MACRO = re.compile(r"\{(SUBSTANCE|SECOND_SUBSTANCE|TREATMENT)\}")
+_FRAGMENT = re.compile(r"\{(?!(?:SUBSTANCE|SECOND_SUBSTANCE|TREATMENT)\})([A-Z][A-Z_]*)\}")
 
 
 def _treatment(treatments: list[str]) -> str:
@@ -296,6 +297,7 @@ class Policy:
         treatment = _treatment(self.words.get("treatments", []))
         gates = read_gates() if gates is None else gates
         self._kinds: dict[str, list[str]] = data.get("unless_kinds", {})
+        self._fragments: dict[str, str] = data.get("fragments", {})
         self.rules = tuple(self._rule(r, treatment, gates) for r in data["rule"])
         vetoes = data.get("model", {})
         self.crisis_model_unless = tuple(re.compile(p) for p in vetoes.get("crisis_unless", ()))
@@ -308,8 +310,20 @@ class Policy:
         language = _language_of(rule["id"])
         script = language if language in SCRIPTS else None
         lazy = script is not None
-        return Rule(rule["id"], rule["outcome"], rule["topic"], Matcher(rule["patterns"], treatment, gates, lazy),
-                    Matcher(self._unless(rule), treatment, gates, lazy), script)
+        patterns = [self._filled(p, rule["id"]) for p in rule["patterns"]]
+        unless = [self._filled(p, rule["id"]) for p in self._unless(rule)]
+        return Rule(rule["id"], rule["outcome"], rule["topic"], Matcher(patterns, treatment, gates, lazy),
+                    Matcher(unless, treatment, gates, lazy), script)
+
+    def _filled(self, pattern: str, rule_id: str) -> str:
+        """A pattern with each {NAME} of rules.toml's [fragments] written out: a long list of words
+        that several patterns share (the signs of a body failing) is written and reviewed once."""
+        def fill(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in self._fragments:
+                raise ValueError(f"rule {rule_id}: no [fragments] named {name}")
+            return "(?:" + self._fragments[name] + ")"
+        return _FRAGMENT.sub(fill, pattern)
 
     def _unless(self, rule: dict) -> list[str]:
         """A rule's own `unless` patterns, then those of the kinds it names in `unless_kinds`."""

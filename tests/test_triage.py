@@ -300,6 +300,28 @@ CRISIS_KINDS = {
         "whats the easiest thing to swallow to kill myself",
         "nothing left for me, peace out everyone",
     ],
+    # crisis.toxic: something taken wrongly, then a sign of the body failing (sets 24-27)
+    "a poisoning as it unfolds: taken wrongly, then the body failing": [
+        "i took four of my sleeping tablets by mistake and now i cant keep my eyes open and my breathing is slow",
+        "my uncle swallowed 15 of his heart pills and his pulse is 35",
+        "gave my daughter her brothers medicine by accident and now shes floppy and pale",
+        "accidentally drank from the bottle of weed killer in the shed and im throwing up",
+        "ate some berries from the hedge and now my mouth is burning and im vomiting",
+        "took double my insulin tonight and my sugar is 1.9",
+        "been taking extra painkillers all week and now im turning yellow",
+        "mixed bleach with another cleaner and now im coughing and my chest is burning",
+        "we ran the heater in the tent all night and now the kids have headaches and are sleepy",
+        "she took a load of diazepam with vodka and isnt responding",
+        "snorted a line that must have been cut with something, my heart is pounding and my hands are numb",
+        "my son got into the dishwasher tablets and his tongue is swelling",
+        "overdid it on the caffeine tablets, chest is tight and i keep shaking",
+        "had about 12 of my codeine since lunch and my breathing feels weird",
+        "my husband took his sleeping pills and now i cant wake him",
+        "mi madre se tomó sus pastillas dos veces y ahora está muy confundida",
+        "ho preso per sbaglio due volte le pastiglie e ora sono molto sonnolento",
+        "j'ai pris deux fois mes comprimés et mon pouls est très lent",
+        "ich habe aus Versehen die Tabletten meiner Frau genommen und bin jetzt ganz verwirrt",
+    ],
 }
 
 
@@ -483,6 +505,13 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     # the twenty-third set's words about something else
     "ich will nur, dass es aufhört zu regnen", "今天是最后一天上班", "买好了炭，周末去烧烤",
     "si mañana no estoy en la oficina, llámame al móvil",
+    # crisis.toxic's halves alone, its topic, and food overdone
+    "i took my pill twice by mistake this morning, do i skip tonight", "i took an extra tablet by accident but i feel fine",
+    "can too much caffeine make your heart race", "why does a paracetamol overdose turn the skin yellow",
+    "my chest is tight after running in the cold", "we had the bbq in the garden and everyone is sleepy now",
+    "i cant wake him up for school in the mornings", "i cant wake up in the mornings at all",
+    "ate way too much pizza and now my stomach hurts", "drank too much coffee and my heart is racing",
+    "i ate too much at christmas dinner and now have stomach pain",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
@@ -1055,6 +1084,18 @@ def test_a_rule_naming_an_unknown_kind_of_exception_is_an_error(tmp_path):
                                                      'unless_kinds = ["asking_for_readings"]', 1)
     (tmp_path / "rules.toml").write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match="asking_for_readings"):
+        Policy(tmp_path / "rules.toml")
+
+
+def test_a_fragment_is_written_out_where_a_pattern_names_it_and_an_unknown_one_is_an_error(tmp_path):
+    rules = Path(__file__).resolve().parents[1] / "bot" / "rules.toml"
+    text = rules.read_text(encoding="utf-8")
+    # the signs of a body failing are written once, and read in every pattern that names them
+    toxic = next(rule for rule in Policy(rules, gates={}).rules if rule.id == "crisis.toxic")
+    assert all("{" + "BODY_FAILING}" not in pattern for pattern in toxic.matches.expanded)
+    assert sum("palpitations" in pattern for pattern in toxic.matches.expanded) >= 4
+    (tmp_path / "rules.toml").write_text(text.replace("({BODY_FAILING})'", "({BODY_FAILINGS})'", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match="crisis.toxic: no \\[fragments\\] named BODY_FAILINGS"):
         Policy(tmp_path / "rules.toml")
 
 
