@@ -322,6 +322,11 @@ CRISIS_KINDS = {
         "j'ai pris deux fois mes comprimés et mon pouls est très lent",
         "ich habe aus Versehen die Tabletten meiner Frau genommen und bin jetzt ganz verwirrt",
     ],
+    "something taken, and why: for it all to stop; a count taken, told with the verb last (set 28)": [
+        "swallowed 6 of my dads oxycodone last night because i wanted it all to end",
+        "i took my nans sleeping pills cos i just want to not wake up",
+        "ich habe heute Nacht 25 Schlaftabletten genommen", "mein Bruder hat gestern Abend 40 Paracetamol genommen",
+    ],
 }
 
 
@@ -512,6 +517,8 @@ def test_a_post_that_asks_nothing_is_not_kept_from_the_model_for_lacking_an_i(po
     "i cant wake him up for school in the mornings", "i cant wake up in the mornings at all",
     "ate way too much pizza and now my stomach hurts", "drank too much coffee and my heart is racing",
     "i ate too much at christmas dinner and now have stomach pain",
+    "we took the dog to the vet because he was going to die", "i have 20 years taken care of her",
+    "ive had 30 stitches taken out", "gestern war ich im Kino",
 ])
 def test_the_same_words_about_something_else_are_no_crisis(policy, message):
     assert outcome(policy, message) != "crisis", message
