@@ -200,7 +200,7 @@ _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 _SUBSTANCE = r"\b\w+·s\d+\b"
 _SECOND_SUBSTANCE = r"·s2\b"
 _MACRO = re.compile(r"\{(SUBSTANCE|SECOND_SUBSTANCE|TREATMENT)\}")
-_FRAGMENT = re.compile(r"\{(?!(?:SUBSTANCE|SECOND_SUBSTANCE|TREATMENT)\})([A-Z][A-Z_]*)\}")
+_NAMED = re.compile(r"\{([A-Z][A-Z_]*)\}")  # a macro above, or one of rules.toml's [fragments]
 
 
 def _treatment(treatments: list[str]) -> str:
@@ -320,10 +320,12 @@ class Policy:
         that several patterns share (the signs of a body failing) is written and reviewed once."""
         def fill(match: re.Match[str]) -> str:
             name = match.group(1)
+            if _MACRO.fullmatch(match.group()):
+                return match.group()  # filled in later, by _expand
             if name not in self._fragments:
                 raise ValueError(f"rule {rule_id}: no [fragments] named {name}")
             return "(?:" + self._fragments[name] + ")"
-        return _FRAGMENT.sub(fill, pattern)
+        return _NAMED.sub(fill, pattern)
 
     def _unless(self, rule: dict) -> list[str]:
         """A rule's own `unless` patterns, then those of the kinds it names in `unless_kinds`."""

@@ -1099,7 +1099,7 @@ def test_a_fragment_is_written_out_where_a_pattern_names_it_and_an_unknown_one_i
     text = rules.read_text(encoding="utf-8")
     # the signs of a body failing are written once, and read in every pattern that names them
     toxic = next(rule for rule in Policy(rules, gates={}).rules if rule.id == "crisis.toxic")
-    assert all("{" + "BODY_FAILING}" not in pattern for pattern in toxic.matches.expanded)
+    assert all("{BODY_FAILING}" not in pattern for pattern in toxic.matches.expanded)
     assert sum("palpitations" in pattern for pattern in toxic.matches.expanded) >= 4
     (tmp_path / "rules.toml").write_text(text.replace("({BODY_FAILING})'", "({BODY_FAILINGS})'", 1), encoding="utf-8")
     with pytest.raises(ValueError, match="crisis.toxic: no \\[fragments\\] named BODY_FAILINGS"):
