@@ -86,7 +86,9 @@ def _sequence(items: list) -> tuple[set[str] | None, frozenset[str] | None]:
         if len(longer) > SPELLINGS_AT_MOST:
             exact = False
             found.append(run)
-            run = set(spelt)
+            # Cut here, the part still starts a word if every spelling before it ended one.
+            edge = _EDGE if all(a[-1:] in (" ", _EDGE) for a in run) else ""
+            run = {edge + b for b in spelt}
         else:
             run = longer
     found.append(run)

@@ -86,6 +86,17 @@ def test_every_match_holds_a_gate_word(pattern, matches):
         assert not words.isdisjoint(reading.plain_words), (pattern, text, words)
 
 
+def test_a_part_after_too_many_spellings_still_starts_a_word():
+    """Past SPELLINGS_AT_MOST spellings the run is cut; a part that follows a space or a word
+    boundary in every spelling still starts a word, so its own words can gate: here the colours,
+    which are longer than the numbers before them."""
+    numbers = "one|two|three|four|five|six|seven|eight"
+    colours = "crimson|scarlet|azure|indigo|violet|silver|golden|ebony|ivory"
+    pattern = rf"\b({numbers}) ({colours})\b \S+$"
+    assert gate(pattern) == frozenset(colours.split("|"))
+    assert gate(rf"\b({numbers})({colours})\b \S+$") != frozenset(colours.split("|"))  # glued: no word start
+
+
 @pytest.mark.parametrize("pattern", [
     r"(very )?bad\b",  # "bad" may end a longer word ("notbad"): no whole word is sure
     r"\b[a-z]+cide\b",  # no exact text
