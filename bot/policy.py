@@ -301,7 +301,9 @@ class Policy:
         self.rules = tuple(self._rule(r, treatment, gates) for r in data["rule"])
         vetoes = data.get("model", {})
         self.crisis_model_unless = tuple(re.compile(p) for p in vetoes.get("crisis_unless", ()))
-        self.refer_model_unless = tuple(re.compile(p) for p in vetoes.get("refer_unless", ()))
+        refer_unless = {"id": "model.refer", "unless": vetoes.get("refer_unless", []),
+                        "unless_kinds": vetoes.get("refer_unless_kinds", [])}
+        self.refer_model_unless = tuple(re.compile(p) for p in self._unless(refer_unless))
         self.refer_model_needs = tuple(re.compile(p) for p in vetoes.get("refer_needs", ()))
 
     def _rule(self, rule: dict, treatment: str, gates: dict[str, frozenset[str]]) -> Rule:

@@ -1230,3 +1230,57 @@ def test_a_gloss_drops_idioms_reads_phrases_first_and_keeps_unknown_words(policy
     assert glosses.read("me muero de risa", "es") is None  # the idiom dropped, no word of danger left
     assert glosses.read("quiero un cafe", "es") is None  # no word of danger: never judged
     assert glosses.read("quiero morir", "xx") is None  # no glosses for that language
+
+
+@pytest.mark.parametrize("question", [
+    # two medicines "together" or "the same day", asked in a few words
+    "advil et doliprane ensemble ?", "naproxeno y omeprazol juntos?", "Aspirin und Ibuprofen zusammen?",
+    "dipirona e buscopan juntos pode?", "aspirina e tachipirina insieme?", "kétoprofène et tramadol le même jour ?",
+    "ibuprofeno y amoxicilina el mismo día", "Diclofenac und Paracetamol am selben Tag?",
+    "paracetamol e nimesulida no mesmo dia?", "oki e brufen nello stesso giorno?",
+    # another product like it, or in its place
+    "¿hay algo parecido al diazepam?", "tem algum substituto para o omeprazol?", "c'è un'alternativa naturale al lexotan?",
+    "un médicament similaire au xanax ?", "le voltarène est-il pareil que le voltaflex ?",
+    # whether it may be split; its time of day or meals as a choice
+    "la pastilla se puede partir por la mitad?", "o comprimido pode ser cortado ao meio?",
+    "la compressa si può spezzare a metà?", "Darf man die Tablette halbieren?", "le comprimé est-il sécable ?",
+    "seroplex matin ou soir ?", "¿el omeprazol se toma en ayunas o con comida?", "Tropfen morgens oder abends?",
+    "o antibiótico é antes ou depois de comer?", "il ferro meglio prima o dopo mangiare?",
+    # the best medicine for a problem; a product for one, asked in a few words; a home remedy
+    "¿cuál es el mejor jarabe para la tos?", "quel est le meilleur sirop pour la toux ?",
+    "qual è il miglior antidolorifico per il mal di denti?", "crème pour les piqûres de moustique ?",
+    "una pomada para las quemaduras", "Salbe gegen Sonnenbrand?", "Hausmittel gegen Halsschmerzen?",
+    # which of two is better
+    "¿es mejor el naproxeno o el ibuprofeno para la regla?", "Ist Aspirin oder Ibuprofen besser bei Kopfschmerzen?",
+    "qual é melhor para cólica, buscopan ou dipirona?", "è meglio l'aspirina o la tachipirina per il raffreddore?",
+    # a child's age
+    "Darf ein Kind mit 2 Jahren Ibuprofen bekommen?", "posso dar xarope a um bebê de 1 ano?",
+    "a un bambino di 4 anni si può dare il nurofen?",
+    # French: combining told otherwise (associating, one cancelling the pill), a pill still working
+    "associer ibuprofène et paracétamol ?", "l'association du tramadol et de la sertraline est-elle risquée ?",
+    "est-ce que l'amoxicilline annule la pilule ?", "le millepertuis diminue-t-il l'efficacité de la pilule ?",
+    # French: how many, singular or with the article glued on; every evening; without a break
+    "combien d'injection pour le vaccin de l'hépatite ?", "je prends du stilnox tous les soirs ?",
+    "prendre la pilule en continu ?",
+    # French: where and how it is put, who it is for, precautions, an expired product
+    "le patch sur le bras ?", "à mélanger dans le biberon ?", "un sirop pour un bébé qui tousse ?",
+    "quelles précautions avec le méthotrexate ?", "un collyre expiré depuis un mois, je peux l'utiliser ?",
+])
+def test_kinds_of_treatment_question_are_referred_in_five_languages(policy, question):
+    """Combining, substituting, splitting, when in the day, the best or which of two, a product for a
+    problem, a child's age: the policy's treatment and dosing questions, in the short forms people
+    type them in French, Spanish, German, Portuguese and Italian."""
+    assert outcome(policy, question) == "refer", question
+
+
+@pytest.mark.parametrize("question", [
+    # what kind of medicine something is, in Chinese: what it is, not which to take
+    "布洛芬是什么药", "阿莫西林是什么药？",
+    # how long its effect lasts, asked with no taking in it
+    "combien de temps dure l'effet du doliprane ?", "combien de temps reste le xanax dans le sang ?",
+    # what a medicine is, what it is for, its side effects, how it works, what tells two apart
+    "¿para qué sirve la loratadina?", "Wofür ist Pantoprazol?", "para que serve a dipirona?", "a cosa serve il brufen?",
+    "quali sono gli effetti collaterali della tachipirina?", "Wie lange wirkt Diclofenac?",
+])
+def test_what_a_medicine_is_or_does_is_not_referred_in_other_languages(policy, question):
+    assert outcome(policy, question) in ("answer", "no_answer"), question
