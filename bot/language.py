@@ -26,6 +26,7 @@ _FUNCTION_WORDS = {
     "pt": "o a os as que de e em um uma nao eu meu minha para com estou quero mais muito voce isso".split(),
     "it": "il la i gli le che di e un una non io mi mio mia sono voglio per con ho piu anche questo".split(),
 }
+ENGLISH_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS["en"])
 _WEIGHTS: dict[str, list[str]] = {}
 for _language, _words in _FUNCTION_WORDS.items():
     for _word in _words:

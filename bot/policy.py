@@ -11,6 +11,7 @@ import hashlib
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from . import lexicon
-from .language import SCRIPTS, detect
+from .language import ENGLISH_FUNCTION_WORDS, SCRIPTS, detect
 from .model import Reply
 from .settings import DEFAULT_COUNTRY, country_of
 from .triage_model import TriageModel
@@ -251,29 +252,74 @@ class Glosses:
         data = dict(data)
         idioms = data.pop("idioms", {})
         self.danger = frozenset(data.pop("danger", ()))
-        self.tables: dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str]]] = {}
-        for language, table in data.items():
-            phrases = sorted((k for k in table if " " in k), key=len, reverse=True)
-            idiom = "|".join(f"(?:{p})" for p in idioms.get(language, ()))
-            self.tables[language] = (
-                re.compile(idiom) if idiom else None,
-                re.compile(r"\b(" + "|".join(map(re.escape, phrases)) + r")\b") if phrases else None,
-                table,
-            )
+        ambiguous = data.pop("ambiguous", {})
+        medicine = data.pop("refer", {})
+        self.tables = {language: _gloss_table(table, idioms.get(language, ())) for language, table in data.items()}
+        # the tables a dosing or treatment question is read by: the medicine words added, the words of
+        # two meanings left out
+        self.refer_tables = {
+            language: _gloss_table({k: v for k, v in {**table, **medicine.get(language, {})}.items()
+                                    if k not in ambiguous.get(language, ())}, idioms.get(language, ()))
+            for language, table in data.items()
+        }
 
     def read(self, plain: str, language: str) -> str | None:
         """A reading (Policy.read's plain text) in English word for word; None for a language with
         no glosses, or when the English holds no word of danger (gloss.toml's `danger`)."""
-        if language not in self.tables:
+        english = self.english(plain, language)
+        return english if english and not self.danger.isdisjoint(english.split()) else None
+
+    def language_of(self, plain: str, told: str | None = None) -> str | None:
+        """The language whose glosses hold the most phrases of a reading, and words that are no
+        English words ("welches", "conviene"; never "die" or "casa", which English dictionaries
+        list too). `told`, the language function words tell (language.detect), unless another's
+        glosses hold more; else the one whose glosses hold at least two, more than the reading's
+        English function words and more than any other language's; None else. Function words
+        alone tell a short question's language badly: "Welches Schlafmittel empfehlen Sie?" holds
+        none of them, and "¿Me conviene pasar de X a Y?" is told as Portuguese."""
+        words = plain.split()
+        least = max(2, sum(w in ENGLISH_FUNCTION_WORDS for w in words) + 1)  # more than its English words
+        if told not in self.refer_tables and sum(not lexicon.is_english_word(w) for w in words) < least:
+            return None  # an English question, most often
+        counts = sorted(((self._known_words(plain, language), language) for language in self.refer_tables), reverse=True)
+        best, runner_up = counts[0], counts[1] if len(counts) > 1 else (0, None)
+        if told is not None and told in self.refer_tables and best[0] <= self._known_words(plain, told):
+            return told
+        return best[1] if best[0] >= least and best[0] > runner_up[0] else None
+
+    def _known_words(self, plain: str, language: str) -> int:
+        """How many of a reading's phrases, and of its other words that English dictionaries do not
+        list, the language's glosses hold."""
+        _, phrases, table = self.refer_tables[language]
+        rest, found = phrases.subn(" ", plain) if phrases is not None else (plain, 0)
+        return found + sum(w in table and not lexicon.is_english_word(w) for w in rest.split())
+
+    def english(self, plain: str, language: str, refer: bool = False) -> str | None:
+        """A reading in English word for word, whatever it holds; None for a language with no glosses.
+        `refer`: read for a dosing or treatment question (gloss.toml's medicine words added, its
+        words of two meanings left as they are)."""
+        tables = self.refer_tables if refer else self.tables
+        if language not in tables:
             return None
-        idioms, phrases, table = self.tables[language]
+        idioms, phrases, table = tables[language]
         if idioms is not None:
             plain = idioms.sub(" ", plain)
         if phrases is not None:  # a phrase's gloss is kept whole, joined by NULs, until the words are read
             plain = phrases.sub(lambda m: table[m.group()].replace(" ", "\x00"), plain)
         words = " ".join(w.replace("\x00", " ") if "\x00" in w else table.get(w, w) for w in plain.split())
-        english = " ".join(words.split())
-        return english if english and not self.danger.isdisjoint(english.split()) else None
+        return " ".join(words.split()) or None
+
+
+GlossTable = tuple[re.Pattern[str] | None, re.Pattern[str] | None, dict[str, str]]
+
+
+def _gloss_table(table: dict[str, str], idioms: Iterable[str]) -> GlossTable:
+    """A language's idioms, its phrases (longest first) and its table of words and phrases."""
+    phrases = sorted((k for k in table if " " in k), key=len, reverse=True)
+    idiom = "|".join(f"(?:{p})" for p in idioms)
+    return (re.compile(idiom) if idiom else None,
+            re.compile(r"\b(" + "|".join(map(re.escape, phrases)) + r")\b") if phrases else None,
+            table)
 
 
 class Policy:
@@ -364,11 +410,12 @@ class Policy:
         names = sorted((s for s in self.words.get("substances", ()) if " " in s), key=len, reverse=True)
         return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else re.compile(r"(?!)")
 
-    def read(self, question: str, glossed: bool = False) -> Reading:
+    def read(self, question: str, glossed: bool = False, unknown_substances: bool = True) -> Reading:
         """The question as rules read it. A misspelt word is read as the rule word it is closest
         to; a listed substance, or a word no English dictionary knows (most often a medicine's
         name), is a substance. A `glossed` question (English glosses among words of another
-        language) has no word read as another: "normandie" stays itself, never "norman die"."""
+        language) has no word read as another: "normandie" stays itself, never "norman die". Without
+        `unknown_substances`, a word no English dictionary knows is only a word, unless listed."""
         substances = set(self.words.get("substances", ()))
         plain: list[str] = []
         marked: list[str] = []
@@ -402,7 +449,7 @@ class Policy:
                     marked.append(parts[0])
                     token = parts[1]
                 else:
-                    is_substance = True
+                    is_substance = unknown_substances
             plain.append(token)
             marked.append(substance(token) if is_substance else token)
         return Reading(" ".join(plain), " ".join(marked))
@@ -437,8 +484,9 @@ class Policy:
         return score >= self.model.crisis_threshold and not any(p.search(plain) for p in self.crisis_model_unless)
 
     def decide(self, question: str) -> Decision:
-        """Crisis rules, then the crisis model, then refer rules, then the refer model: crisis >
-        refer > answer, and a missed crisis or dosing question is the error to avoid."""
+        """Crisis rules, then the crisis model, then refer rules (and the English ones on a gloss of
+        the message), then the refer model: crisis > refer > answer, and a missed crisis or dosing
+        question is the error to avoid."""
         reading = self.read(question)
         rule = self._rule_for(reading)
         if rule is not None and rule.outcome == "crisis":
@@ -452,6 +500,9 @@ class Policy:
             return glossed
         if rule is not None:
             return Decision(rule.outcome, rule.id, rule.topic)
+        glossed = self._refer_in_gloss(reading, language)
+        if glossed is not None:
+            return glossed
         if scores.refer >= self.model.refer_threshold_for(language) and \
                 self._model_may_refer(reading.plain):
             return Decision("refer", "model.refer", MODEL_TOPIC, round(scores.refer, 2))
@@ -478,6 +529,27 @@ class Policy:
         if self._model_crisis(english.plain, score):
             return Decision("crisis", f"model.crisis@gloss.{language}", "danger to life", round(score, 2))
         return None
+
+    @cached_property
+    def _english_refer_rules(self) -> tuple[Rule, ...]:
+        """The dosing and treatment rules written for English: those a message's English gloss is read by."""
+        return tuple(r for r in self.rules if r.outcome == "refer" and not _in_other_language(r.id))
+
+    def _refer_in_gloss(self, reading: Reading, language: str | None) -> Decision | None:
+        """A dosing or treatment question in Spanish, German, Portuguese or Italian that no rule of
+        its own language catches, read word for word in English (gloss.toml) by the English dosing
+        and treatment rules, with their exceptions: "dosing.timing@gloss.de". None else. French is
+        read by its own rules only: they were written from real French questions, and on those
+        (posos-fr-dev) the gloss referred about nine information questions for each one it caught.
+        `language`: the message's (language.detect); the glosses' own count of its words decides."""
+        if language not in (None, *_GLOSS_REFERS):
+            return None
+        language = self.glosses.language_of(reading.plain, language)
+        glossed = self.glosses.english(reading.plain, language, refer=True) if language in _GLOSS_REFERS else None
+        if glossed is None:
+            return None
+        rule = self._rule_for(self.read(glossed, glossed=True, unknown_substances=False), self._english_refer_rules)
+        return Decision("refer", f"{rule.id}@gloss.{language}", rule.topic) if rule is not None else None
 
     def _model_may_refer(self, plain: str) -> bool:
         needs = self.refer_model_needs
@@ -537,6 +609,7 @@ def _in_other_language(rule_id: str) -> bool:
 
 
 _OTHER_LANGUAGES = frozenset({"es", "fr", "de", "pt", "it", "zh", "ar"})
+_GLOSS_REFERS = ("es", "de", "pt", "it")  # the languages whose dosing and treatment questions a gloss reads
 
 
 _EU_COUNTRIES = frozenset(

@@ -1284,3 +1284,57 @@ def test_kinds_of_treatment_question_are_referred_in_five_languages(policy, ques
 ])
 def test_what_a_medicine_is_or_does_is_not_referred_in_other_languages(policy, question):
     assert outcome(policy, question) in ("answer", "no_answer"), question
+
+
+@pytest.mark.parametrize(("language", "question"), [
+    # switching, said as "is it worth passing from X to Y" or "leaving X"
+    ("es", "¿Me conviene cambiar de paroxetina a duloxetina?"), ("es", "¿Le conviene a mi madre pasar a otro antidepresivo?"),
+    ("es", "¿Conviene dejar el litio en verano?"),
+    # which product, asked of "you" (Sie, você)
+    ("de", "Welche Tropfen empfehlen Sie gegen Husten?"), ("de", "Welches Nasenspray empfehlen Sie für Kinder?"),
+    ("pt", "Você recomenda xarope ou comprimido para tosse?"), ("pt", "O que você recomenda para azia?"),
+    # a double dose, in German word order; when to take it, against the meals
+    ("de", "Ich habe die Kapsel doppelt eingenommen, was nun?"),
+    ("de", "Meine Tochter hat die Tablette doppelt genommen, was tun?"),
+    ("it", "Meglio prendere il ferro lontano dai pasti?"),
+])
+def test_a_dosing_or_treatment_question_its_language_misses_is_referred_on_its_english_gloss(policy, language, question):
+    """gloss.toml's medicine words: a question no rule of its language catches, read word for word in
+    English by the English dosing and treatment rules; the reply names the gloss."""
+    reply = screen(policy, question)
+    assert reply is not None and reply.outcome == "refer", question
+    assert reply.rule is not None and reply.rule.endswith(f"@gloss.{language}"), reply.rule
+
+
+@pytest.mark.parametrize("question", [
+    # Portuguese and Italian "é"/"è" (is) read as "e" (and): never two things taken together
+    "a sertralina é um antidepressivo?", "a cetamina é uma droga de festa?", "il litio è un metallo?",
+    "la depressione è una malattia?", "la ketamina è un farmaco nuovo?",
+    # what something is, who found it, what an article studied
+    "¿La ketamina es un anestésico?", "¿Qué estudió el artículo sobre la ketamina?", "Wer hat Ketamin entdeckt?",
+    "Was ist Esketamin?", "o lítio é usado há muitos anos?",
+    # French is read by its own rules only: a side effect asked as "X and Y ?" stays a question about it
+    "sertraline et perte de cheveux ?",
+])
+def test_the_refer_gloss_refers_no_information_question(policy, question):
+    assert outcome(policy, question) in ("answer", "no_answer"), question
+
+
+def test_the_refer_gloss_tells_the_language_by_its_own_words_and_reads_no_word_as_a_medicine(policy):
+    glosses = policy.glosses
+    # no function word tells these; the glosses' own words do, and outvote a wrong guess
+    assert glosses.language_of("welches nasenspray empfehlen sie") == "de"
+    assert glosses.language_of("me conviene pasar de paroxetina a duloxetina", "pt") == "es"
+    assert glosses.language_of("posso prendere la tachipirina", "it") == "it"
+    # an English message with a word or two of another language is not glossed
+    assert glosses.language_of("best book on the eu and brexit any good books you could recommend") is None
+    # the dosing and treatment reading leaves words of two meanings as they are, and adds medicine
+    # words that a crisis reading never holds ("i take in the morning all my pills" is no crisis)
+    assert glosses.english("a cetamina e usada", "pt") == "the cetamina and usada"
+    assert glosses.english("a cetamina e usada", "pt", refer=True) == "the cetamina e usada"
+    assert glosses.english("ich nehme morgens", "de") == "i take morgens"
+    assert glosses.english("ich nehme morgens", "de", refer=True) == "i take in the morning"
+    # in that reading, an unknown word is a word, not a medicine's name; a listed one still is
+    reading = policy.read("xyzall and saignements with alcohol", glossed=True, unknown_substances=False)
+    assert "·s" not in reading.marked.replace("alcohol·s", "")
+    assert "xyzall·s1" in policy.read("xyzall and saignements", glossed=True).marked
