@@ -281,11 +281,13 @@ class Glosses:
         least = max(2, sum(w in ENGLISH_FUNCTION_WORDS for w in words) + 1)  # more than its English words
         if told not in self.refer_tables and sum(not lexicon.is_english_word(w) for w in words) < least:
             return None  # an English question, most often
-        counts = sorted(((self._known_words(plain, language), language) for language in self.refer_tables), reverse=True)
-        best, runner_up = counts[0], counts[1] if len(counts) > 1 else (0, None)
-        if told is not None and told in self.refer_tables and best[0] <= self._known_words(plain, told):
+        known = {language: self._known_words(plain, language) for language in self.refer_tables}
+        counts = sorted(known.values(), reverse=True)
+        most = counts[0]
+        if told is not None and told in known and known[told] >= most:
             return told
-        return best[1] if best[0] >= least and best[0] > runner_up[0] else None
+        alone = len(counts) == 1 or counts[1] < most
+        return next(language for language, n in known.items() if n == most) if most >= least and alone else None
 
     def _known_words(self, plain: str, language: str) -> int:
         """How many of a reading's phrases, and of its other words that English dictionaries do not
@@ -475,9 +477,14 @@ class Policy:
         return next((rule for rule in (self.rules if rules is None else rules) if any(rule.fires(w) for w in windows)), None)
 
     @cached_property
-    def _english_crisis_rules(self) -> tuple[Rule, ...]:
-        """The crisis rules written for English: those a message's English gloss is read by."""
-        return tuple(r for r in self.rules if r.outcome == "crisis" and not _in_other_language(r.id))
+    def _english_rules(self) -> dict[str, tuple[Rule, ...]]:
+        """The rules written for English, by outcome: those a message's English gloss is read by
+        (its crisis rules for a crisis, its dosing and treatment rules for a referral)."""
+        by_outcome: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            if not _in_other_language(rule.id):
+                by_outcome.setdefault(rule.outcome, []).append(rule)
+        return {outcome: tuple(rules) for outcome, rules in by_outcome.items()}
 
     def _model_crisis(self, plain: str, score: float) -> bool:
         """Whether the crisis model's score routes a reading to crisis, its reviewed vetoes heard."""
@@ -522,18 +529,13 @@ class Policy:
         if glossed is None:
             return None
         english = self.read(glossed, glossed=True)
-        rule = self._rule_for(english, self._english_crisis_rules)
+        rule = self._rule_for(english, self._english_rules.get("crisis", ()))
         if rule is not None:
             return Decision("crisis", f"{rule.id}@gloss.{language}", rule.topic)
         score = self.model.scores(english.plain).crisis
         if self._model_crisis(english.plain, score):
             return Decision("crisis", f"model.crisis@gloss.{language}", "danger to life", round(score, 2))
         return None
-
-    @cached_property
-    def _english_refer_rules(self) -> tuple[Rule, ...]:
-        """The dosing and treatment rules written for English: those a message's English gloss is read by."""
-        return tuple(r for r in self.rules if r.outcome == "refer" and not _in_other_language(r.id))
 
     def _refer_in_gloss(self, reading: Reading, language: str | None) -> Decision | None:
         """A dosing or treatment question in Spanish, German, Portuguese or Italian that no rule of
@@ -548,7 +550,8 @@ class Policy:
         glossed = self.glosses.english(reading.plain, language, refer=True) if language in _GLOSS_REFERS else None
         if glossed is None:
             return None
-        rule = self._rule_for(self.read(glossed, glossed=True, unknown_substances=False), self._english_refer_rules)
+        english = self.read(glossed, glossed=True, unknown_substances=False)
+        rule = self._rule_for(english, self._english_rules.get("refer", ()))
         return Decision("refer", f"{rule.id}@gloss.{language}", rule.topic) if rule is not None else None
 
     def _model_may_refer(self, plain: str) -> bool:
