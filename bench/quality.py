@@ -157,8 +157,10 @@ def abstention(args: argparse.Namespace, removed: int = 200, answerable: int = 6
 
 
 def _naming_in_text(docs: list[dict], titles: set[str]) -> set[str]:
-    """The ids of the documents whose text names one of `titles` (as whole words, case aside)."""
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True)) + r")\b")
+    """The ids of the documents whose text names one of `titles` (as whole words, case aside, and
+    in the plural or possessive too: "prion diseases", "Friedreich's ataxia")."""
+    names = "|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True))
+    pattern = re.compile(r"\b(?:" + names + r")(?:'?s|es)?\b")
     return {d["id"] for d in docs if pattern.search(d.get("text", "").lower())}
 
 
