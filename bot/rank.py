@@ -64,6 +64,13 @@ class Cues:
         return found
 
     @cached_property
+    def not_topic(self) -> frozenset[str]:
+        """Stems that never name what a question is about: framing verbs, generic words, and the
+        frame and answer words of its kind of question (read once a question, by `topic_words`
+        and `topic_phrases`)."""
+        return RELATION_WORDS | GENERIC_STEMS | self.frame | self.stems
+
+    @cached_property
     def _any_pattern(self) -> re.Pattern[str]:
         return _any_of(self.patterns)
 
@@ -134,9 +141,8 @@ def topic_words(words: Iterable[str], weights: dict[str, float], cues: Cues) -> 
     question asked (which an answer may put otherwise: "outlook" is answered by "prognosis").
     "What are the symptoms of Zorvalin syndrome type Quastorf?" is not answered by a sentence on
     another type of it."""
-    light = RELATION_WORDS | GENERIC_STEMS | cues.frame | cues.stems
     common = lexicon.common_words(COMMON_ENGLISH)
-    return frozenset(s for w in words if (s := stem(w)) in weights and s not in light and w not in common)
+    return frozenset(s for w in words if (s := stem(w)) in weights and s not in cues.not_topic and w not in common)
 
 
 def topic_phrases(question: str, stems: Iterable[str], cues: Cues) -> tuple[tuple[str, ...], ...]:
@@ -144,7 +150,7 @@ def topic_phrases(question: str, stems: Iterable[str], cues: Cues) -> tuple[tupl
     `stems`, the words the sources use), with no stop word, framing verb, generic word or word of
     the kind of question between them. "Is pyruvate kinase deficiency inherited?" names ("pyruv",
     "kinas", "defici")."""
-    light = RELATION_WORDS | GENERIC_STEMS | cues.frame | cues.stems
+    light = cues.not_topic
     known = set(stems)
     runs: list[tuple[str, ...]] = []
     run: list[str] = []
